@@ -1,0 +1,86 @@
+"""Admin for posts, series and author profiles. Authors see and edit only their own posts."""
+
+import datetime
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .charts import views_chart
+from .models import AuthorProfile, Post, PostDailyViews, Series
+
+CHART_DAYS = 42
+
+
+def can_edit_any_post(user) -> bool:
+    return user.is_superuser or user.has_perm("blog.edit_any_post")
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "author", "status", "published_at", "comments_open"]
+    list_filter = ["status", "tags"]
+    search_fields = ["title", "summary"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["preview", "views_by_day"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "author", "summary", "body", "preview", "tags"]}),
+        (_("Publishing"), {"fields": ["status", "published_at"]}),
+        (_("Declarations"), {"fields": ["competing_interests", "postscript"]}),
+        (_("Comments"), {"fields": ["comments_open", "comments_close_at"]}),
+        (_("Readership"), {"fields": ["views_by_day"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("author")
+        if can_edit_any_post(request.user):
+            return queryset
+        return queryset.filter(author=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_edit_any_post(request.user):
+            fields.append("author")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change and (obj.author_id is None or not can_edit_any_post(request.user)):
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description=_("Preview"))
+    def preview(self, obj):
+        if not obj.pk:
+            return _("Save to see a preview.")
+        return format_html('<div class="colloquy-preview">{}</div>', obj.body_html)
+
+    @admin.display(description=_("Views by day"))
+    def views_by_day(self, obj):
+        if not obj.pk:
+            return "—"
+        today = timezone.localdate()
+        start = today - datetime.timedelta(days=CHART_DAYS - 1)
+        counts = dict(
+            PostDailyViews.objects.filter(post=obj, date__gte=start).values_list("date", "count")
+        )
+        dates = [start + datetime.timedelta(days=offset) for offset in range(CHART_DAYS)]
+        return views_chart([(date, counts.get(date, 0)) for date in dates])
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "description"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "slug"]
+    prepopulated_fields = {"slug": ["display_name"]}
+    search_fields = ["display_name", "user__username"]

@@ -1,0 +1,67 @@
+"""Atom feeds of published posts: all of them, and per series."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Post, Series
+
+FEED_LENGTH = 20
+
+
+class LatestPostsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def subtitle(self):
+        return settings.SITE_TAGLINE
+
+    def link(self):
+        return reverse("blog:post_list")
+
+    def items(self):
+        return Post.objects.published().for_listing()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.body_html
+
+    def item_author_name(self, item):
+        return _author_name(item)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+
+class SeriesFeed(LatestPostsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Series, slug=slug)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: {obj.hashtag}"
+
+    def subtitle(self, obj):
+        return obj.description
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return Post.objects.published().for_listing().filter(tags=obj)[:FEED_LENGTH]
+
+
+def _author_name(post):
+    profile = getattr(post.author, "author_profile", None)
+    return profile.display_name if profile else post.author.get_username()

@@ -1,0 +1,27 @@
+"""Load Colloquy's demo content (our own words) and print the demo accounts."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from blog.demo import ACCOUNTS, DEMO_PASSWORD, seed_posts
+from blog.models import Post
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts, series, posts and discussions. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Only seed when the database has no posts."
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and Post.objects.exists():
+            self.stdout.write("Database already has posts; not seeding.")
+        else:
+            with transaction.atomic():
+                seed_posts()
+            self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+        self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
+        for username, role in ACCOUNTS:
+            self.stdout.write(f"  {username:<10} {role}")

@@ -1,0 +1,189 @@
+"""Posts, series (taggit tags with a description), author profiles and daily view counts."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connection, models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import GenericTaggedItemBase, TagBase
+
+from .rendering import html_to_text, render_markdown
+
+
+class Series(TagBase):
+    """A series of posts, shown as a hashtag (#ResearchSpeak) with a one-line explanation."""
+
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("One line shown on the series page, e.g. “A post for people who work at …”"),
+    )
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        ordering = ["name"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:series", kwargs={"slug": self.slug})
+
+    @property
+    def hashtag(self) -> str:
+        return "#" + self.name.replace(" ", "")
+
+
+class TaggedPost(GenericTaggedItemBase):
+    tag = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class AuthorProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile"
+    )
+    display_name = models.CharField(_("display name"), max_length=80)
+    slug = models.SlugField(unique=True)
+    bio = models.TextField(_("short bio"), blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:author", kwargs={"slug": self.slug})
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts a reader may see: published, with a publish time that has come."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        return self if user.is_staff else self.published()
+
+    def for_listing(self):
+        return self.select_related("author__author_profile").prefetch_related("tags")
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    summary = models.TextField(_("summary"), max_length=600, blank=True)
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, default="")
+    # The rendered body as plain text: what search indexes and quotes in its snippets.
+    body_text = models.TextField(editable=False, default="")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("publish date"), null=True, blank=True)
+    competing_interests = models.CharField(
+        _("competing interests"),
+        max_length=300,
+        blank=True,
+        help_text=_("Declared competing interests, e.g. “CoI: multiple”. Blank: none declared."),
+    )
+    postscript = models.TextField(_("postscript"), blank=True, help_text=_("Markdown."))
+    postscript_html = models.TextField(editable=False, default="")
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    comments_close_at = models.DateTimeField(
+        _("close comments at"),
+        null=True,
+        blank=True,
+        help_text=_("After this time no new comments are accepted."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body_text", weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    tags = TaggableManager(through=TaggedPost, blank=True, verbose_name=_("series"))
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            GinIndex(fields=["search_vector"]),
+        ]
+        permissions = [("edit_any_post", "Can edit posts of any author")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = render_markdown(self.body)
+        self.body_text = html_to_text(self.body_html)
+        self.postscript_html = render_markdown(self.postscript) if self.postscript else ""
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:post", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def comments_are_open(self, at: datetime.datetime | None = None) -> bool:
+        at = at or timezone.now()
+        if not self.comments_open or not self.is_published:
+            return False
+        return self.comments_close_at is None or at < self.comments_close_at
+
+
+class PostDailyViews(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="daily_views")
+    date = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "date"], name="one_row_per_post_day")
+        ]
+        ordering = ["date"]
+        verbose_name_plural = "post daily views"
+
+    def __str__(self) -> str:
+        return f"{self.post} on {self.date}: {self.count}"
+
+    @classmethod
+    def record(cls, post: Post, date: datetime.date | None = None) -> None:
+        """Count one view atomically: one upsert, safe under concurrent readers."""
+        date = date or timezone.localdate()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {cls._meta.db_table} (post_id, date, count) VALUES (%s, %s, 1)
+                ON CONFLICT (post_id, date) DO UPDATE SET count = {cls._meta.db_table}.count + 1
+                """,  # noqa: S608 - table name is ours, values are parameters
+                [post.pk, date],
+            )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "blog"
+
+urlpatterns = [
+    path("", views.post_list, name="post_list"),
+    path("feed/", feeds.LatestPostsFeed(), name="feed"),
+    path("search/", views.search, name="search"),
+    path("posts/<slug:slug>/", views.post_detail, name="post"),
+    path("series/", views.series_list, name="series_list"),
+    path("series/<slug:slug>/", views.series_detail, name="series"),
+    path("series/<slug:slug>/feed/", feeds.SeriesFeed(), name="series_feed"),
+    path("authors/<slug:slug>/", views.author_detail, name="author"),
+    path("archive/<int:year>/<int:month>/", views.month_archive, name="month_archive"),
+]

@@ -1,0 +1,154 @@
+"""Reader-facing blog pages. Thin: pick the posts a reader may see, render."""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from .models import AuthorProfile, Post, PostDailyViews, Series
+
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|"
+    r"curl|wget|python-requests|httpclient|headless",
+    re.IGNORECASE,
+)
+
+
+def is_bot(request) -> bool:
+    agent = request.headers.get("User-Agent", "")
+    return not agent or bool(BOT_USER_AGENT.search(agent))
+
+
+# PostgreSQL marks matches with these; the snippet is escaped before they become <mark>.
+HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
+
+
+def highlight(snippet: str) -> str:
+    escaped = escape(snippet)
+    return mark_safe(  # noqa: S308 - escaped above; only our own tags are added
+        escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
+    )
+
+
+def _page(request, queryset):
+    return Paginator(queryset, settings.POSTS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _archive_months():
+    return (
+        Post.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by("-month")
+    )
+
+
+@require_GET
+def post_list(request):
+    page = _page(request, Post.objects.published().for_listing())
+    return render(
+        request, "blog/post_list.html", {"page": page, "archive_months": _archive_months()}
+    )
+
+
+@require_GET
+def post_detail(request, slug):
+    post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
+    response = render(request, "blog/post_detail.html", {"post": post})
+    if not post.is_published:
+        # A draft preview must never be cached by a browser or proxy.
+        add_never_cache_headers(response)
+    elif not is_bot(request):
+        PostDailyViews.record(post)
+    return response
+
+
+@require_GET
+def series_detail(request, slug):
+    series = get_object_or_404(Series, slug=slug)
+    page = _page(request, Post.objects.published().for_listing().filter(tags=series))
+    return render(request, "blog/series_detail.html", {"series": series, "page": page})
+
+
+@require_GET
+def series_list(request):
+    return render(request, "blog/series_list.html", {"series_list": Series.objects.all()})
+
+
+@require_GET
+def author_detail(request, slug):
+    profile = get_object_or_404(AuthorProfile.objects.select_related("user"), slug=slug)
+    page = _page(request, Post.objects.published().for_listing().filter(author=profile.user))
+    return render(request, "blog/author_detail.html", {"profile": profile, "page": page})
+
+
+@require_GET
+def month_archive(request, year: int, month: int):
+    if not (1 <= month <= 12 and 1 <= year <= 9999):
+        raise Http404("No such month")
+    posts = (
+        Post.objects.published()
+        .for_listing()
+        .filter(published_at__year=year, published_at__month=month)
+    )
+    page = _page(request, posts)
+    return render(
+        request,
+        "blog/month_archive.html",
+        {
+            "page": page,
+            "month_start": datetime.date(year, month, 1),
+            "archive_months": _archive_months(),
+        },
+    )
+
+
+@require_GET
+def search(request):
+    """Ranked full-text search over published posts, with highlighted snippets."""
+    terms = request.GET.get("q", "").strip()[:200]
+    page = None
+    if terms:
+        query = SearchQuery(terms, search_type="websearch", config="english")
+        posts = (
+            Post.objects.published()
+            .for_listing()
+            .filter(search_vector=query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), query),
+                snippet=SearchHeadline(
+                    "body_text",
+                    query,
+                    config="english",
+                    start_sel=HIGHLIGHT_START,
+                    stop_sel=HIGHLIGHT_STOP,
+                    max_words=35,
+                    min_words=15,
+                ),
+            )
+            .order_by("-rank", "-published_at")
+        )
+        page = _page(request, posts)
+        for post in page:
+            post.snippet_html = highlight(post.snippet)
+    return render(request, "blog/search.html", {"q": terms, "page": page})
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
