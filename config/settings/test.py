@@ -1,6 +1,7 @@
 """Tests: PostgreSQL (embedded or DATABASE_URL), fast hashing, in-memory mail and cache."""
 
 from .base import *  # noqa: F403
+from .base import env
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
@@ -14,3 +15,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Serve static files from the app folders, as runserver does; no collectstatic in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Parallel runs against one server (several developers, or CI's two passes) need their own
+# test database: TEST_DATABASE_NAME=test_mine make test.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}  # noqa: F405
