@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "mptt",
     "taggit",
     "blog",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -112,3 +113,10 @@ LOGIN_URL = "admin:login"
 
 # Posts per page on lists.
 POSTS_PER_PAGE = 10
+
+# Comments. The policy hook decides a new comment's status (and may refuse it).
+COMMENTS_POLICY = env("COMMENTS_POLICY", default="comments.policy.default_policy")
+COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
+COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
+COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
+COMMENTS_ORDER = env("COMMENTS_ORDER", default="oldest")  # or "newest": top-level threads

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from blog.demo import ACCOUNTS, DEMO_PASSWORD, seed_posts
 from blog.models import Post
+from comments.demo import seed_comments
 
 
 class Command(BaseCommand):
@@ -20,7 +21,8 @@ class Command(BaseCommand):
             self.stdout.write("Database already has posts; not seeding.")
         else:
             with transaction.atomic():
-                seed_posts()
+                seeded = seed_posts()
+                seed_comments(seeded["posts"])
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for username, role in ACCOUNTS:

@@ -1,0 +1,40 @@
+"""The contract between comments and whatever decides a new comment's fate.
+
+``settings.COMMENTS_POLICY`` names a callable ``assess(*, comment, honeypot) ->
+Assessment``. It may raise ``SubmissionRefused`` (e.g. too many comments from one
+address) to turn the submission away with a message. ``default_policy`` is the
+fallback: staff are approved, the honeypot sends to spam, everyone else waits.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: str
+    reasons: list[str] = field(default_factory=list)
+
+
+class SubmissionRefused(Exception):
+    """The policy turns a submission away; ``message`` is shown to the reader."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+def default_policy(*, comment, honeypot: str = "") -> Assessment:
+    if honeypot:
+        return Assessment("spam", ["honeypot field filled in"])
+    if comment.user is not None and comment.user.is_staff:
+        return Assessment("approved")
+    return Assessment("pending", ["every reader comment is reviewed"])
+
+
+def assess(*, comment, honeypot: str = "") -> Assessment:
+    policy = import_string(getattr(settings, "COMMENTS_POLICY", "comments.policy.default_policy"))
+    return policy(comment=comment, honeypot=honeypot)

@@ -1,0 +1,181 @@
+"""Submitting a comment: the one way a comment comes into being.
+
+Moderators' actions on existing comments live in ``moderation.services``.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from . import tree
+from .models import Comment, CommentRevision
+from .policy import assess
+from .text import clean_input, clean_line, normalise_whitespace
+
+MAX_BODY = 10_000
+MAX_NAME = 80
+MAX_QUOTE = 2_000
+
+
+def max_depth() -> int:
+    return getattr(settings, "COMMENTS_MAX_DEPTH", 4)
+
+
+def hash_ip(ip: str) -> str:
+    """Keep a salted hash, not the address: enough to throttle and spot repeat senders."""
+    if not ip:
+        return ""
+    return salted_hmac("comments.ip", ip).hexdigest()
+
+
+def role_on_post(user, post) -> str:
+    if user is None or not user.is_authenticated:
+        return ""
+    if user.pk == post.author_id:
+        return "author"
+    if user.has_perm("comments.can_moderate"):
+        return "moderator"
+    return ""
+
+
+@dataclass
+class Submission:
+    """What a reader sent, before validation."""
+
+    body: str
+    author_name: str = ""
+    author_email: str = ""
+    quote: str = ""
+    notify_replies: bool = False
+    honeypot: str = ""
+
+
+def comment_submit(
+    *,
+    post,
+    submission: Submission,
+    parent: Comment | None = None,
+    user=None,
+    ip: str = "",
+    user_agent: str = "",
+) -> Comment:
+    """Validate and store a new comment; its status comes from the policy hook.
+
+    Raises ValidationError (keyed by form field where there is one) and stores nothing
+    when the post is closed, the parent is not a visible comment of this post, the text
+    is empty or too long, or the quote is not in the comment it answers.
+    """
+    body = clean_input(submission.body)
+    name = clean_line(submission.author_name)
+    quote = normalise_whitespace(clean_input(submission.quote))
+    user = user if user is not None and user.is_authenticated else None
+    if user is not None and not name:
+        profile = getattr(user, "author_profile", None)
+        name = profile.display_name if profile else (user.get_full_name() or user.get_username())
+
+    errors: dict[str, list[str]] = {}
+    if not post.comments_are_open():
+        errors["__all__"] = [_("Comments are closed on this post.")]
+    if not body:
+        errors["body"] = [_("Please write a comment.")]
+    elif len(body) > MAX_BODY:
+        errors["body"] = [
+            _("Your comment is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": len(body), "limit": MAX_BODY}
+        ]
+    if len(name) > MAX_NAME:
+        errors["author_name"] = [
+            _("Names can be at most %(limit)d characters.") % {"limit": MAX_NAME}
+        ]
+    if parent is not None:
+        if parent.post_id != post.pk:
+            errors["parent"] = [_("You can only reply to a comment on the same post.")]
+        elif parent.status != Comment.Status.APPROVED:
+            errors["parent"] = [_("The comment you are replying to is not available.")]
+    if quote:
+        if parent is None:
+            errors["quote"] = [_("A quote needs a comment to reply to.")]
+        elif len(quote) > MAX_QUOTE:
+            errors["quote"] = [
+                _("Quotes can be at most %(limit)d characters.") % {"limit": MAX_QUOTE}
+            ]
+        elif quote not in normalise_whitespace(parent.body):
+            errors["quote"] = [_("The quote is not in the comment you are replying to.")]
+    if errors:
+        raise ValidationError(errors)
+
+    comment = Comment(
+        post=post,
+        reply_to=parent,
+        parent=parent,
+        author_name=name,
+        author_email=(submission.author_email or (user.email if user else "")).strip(),
+        user=user,
+        role=role_on_post(user, post),
+        body=body,
+        quote=quote,
+        ip_hash=hash_ip(ip),
+        user_agent=user_agent[:300],
+        notify_replies=submission.notify_replies,
+    )
+    if parent is not None and parent.level >= max_depth() - 1:
+        # Too deep to indent further: sit beside the answered comment, keep the quote.
+        comment.parent = tree.ancestor_at_level(parent, max_depth() - 2)
+    assessment = assess(comment=comment, honeypot=submission.honeypot)
+    comment.status = assessment.status
+    comment.status_reasons = list(assessment.reasons)
+    with transaction.atomic():
+        tree.insert(comment)
+        CommentRevision.objects.create(
+            comment=comment,
+            body=body,
+            quote=quote,
+            edited_by=user,
+            reason="submitted",
+            created_at=comment.submitted_at,
+        )
+    return comment
+
+
+@transaction.atomic
+def comment_create_as_is(
+    *,
+    post,
+    parent: Comment | None,
+    body: str,
+    status: str,
+    submitted_at,
+    author_name: str = "",
+    author_email: str = "",
+    quote: str = "",
+    user=None,
+    role: str = "",
+) -> Comment:
+    """Store a comment that already exists elsewhere (demo content, an import), as it is.
+
+    No policy and no reader-facing checks: the caller vouches for it. The tree is still
+    written under the same locks as any other insert.
+    """
+    body = clean_input(body)
+    comment = Comment(
+        post=post,
+        parent=parent,
+        reply_to=parent,
+        author_name=clean_line(author_name)[:MAX_NAME],
+        author_email=author_email,
+        user=user,
+        role=role,
+        body=body,
+        quote=normalise_whitespace(quote),
+        status=status,
+        submitted_at=submitted_at,
+    )
+    tree.insert(comment, stamp_time=False)
+    CommentRevision.objects.create(
+        comment=comment, body=body, quote=comment.quote, reason="imported", created_at=submitted_at
+    )
+    return comment

@@ -1,0 +1,76 @@
+"""The text pipeline for what readers write: clean it on the way in, render it safely.
+
+Readers write plain text. Blank lines make paragraphs, single newlines line breaks, and
+URLs become links with ``rel="nofollow ugc noopener"``. Nothing else is markup: the text
+is escaped first, and nh3 has the last word on the HTML we emit.
+"""
+
+import re
+import unicodedata
+from functools import cache
+
+import nh3
+from django.utils.html import escape
+from linkify_it import LinkifyIt
+
+LINK_REL = "nofollow ugc noopener"
+# C0/C1 controls except tab and newline, plus the lone surrogates invalid UTF-8 decodes to.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def clean_input(text: str) -> str:
+    """Normalise line endings, drop control characters, trim the ends."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+def clean_line(text: str) -> str:
+    """A one-line field (a name): controls and line breaks become nothing or spaces."""
+    return _WHITESPACE.sub(" ", clean_input(text)).strip()
+
+
+def normalise_whitespace(text: str) -> str:
+    """For comparing quotes: any run of whitespace is one space, case and accents kept."""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+@cache
+def _linkify() -> LinkifyIt:
+    return LinkifyIt(options={"fuzzy_email": False})
+
+
+def _linkify_paragraph(text: str) -> str:
+    """Escape ``text`` and turn the URLs in it into links."""
+    matches = _linkify().match(text) or []
+    out, position = [], 0
+    for match in matches:
+        if not match.url.lower().startswith(("http://", "https://", "mailto:")):
+            continue
+        out.append(escape(text[position : match.index]))
+        out.append(f'<a href="{escape(match.url)}">{escape(match.text)}</a>')
+        position = match.last_index
+    out.append(escape(text[position:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def render_comment(text: str) -> str:
+    """Render a comment's plain text to sanitised HTML paragraphs."""
+    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
+    html = "".join(f"<p>{_linkify_paragraph(p)}</p>" for p in paragraphs)
+    return nh3.clean(
+        html,
+        tags={"p", "br", "a"},
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=LINK_REL,
+    )
+
+
+def count_links(text: str) -> int:
+    return sum(
+        1
+        for match in (_linkify().match(text) or [])
+        if match.url.lower().startswith(("http://", "https://"))
+    )

@@ -1,0 +1,178 @@
+"""The only module that knows comments are an MPTT nested set.
+
+django-mptt locks nothing: two writers inserting into one thread, or two new threads
+taking "the next tree_id", corrupt the tree. Every write here runs inside a transaction
+that first takes the lock for what it rewrites: the thread's root row for a reply, a
+database-wide advisory lock for a new thread.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import Comment
+
+# An arbitrary, fixed key for pg_advisory_xact_lock: "new comment thread".
+NEW_THREAD_LOCK = 0x436F6D6D  # "Comm"
+
+
+def lock_new_thread() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_THREAD_LOCK])
+
+
+def lock_thread_of(comment: Comment) -> Comment:
+    """Lock the thread ``comment`` is in; return ``comment`` re-read under the lock."""
+    root_id = (
+        Comment.objects.filter(tree_id=comment.tree_id, parent__isnull=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    list(Comment.objects.select_for_update().filter(pk=root_id).values_list("pk"))
+    return Comment.objects.get(pk=comment.pk)
+
+
+def insert(comment: Comment, *, stamp_time: bool = True) -> Comment:
+    """Save a new comment as the last child of ``comment.parent`` (or a new thread).
+
+    With ``stamp_time`` the submission time is taken once the lock is held, so times
+    follow the order of the tree.
+    """
+    assert transaction.get_connection().in_atomic_block, "tree writes need a transaction"
+    if comment.parent_id is None:
+        lock_new_thread()
+    else:
+        comment.parent = lock_thread_of(comment.parent)
+    if stamp_time:
+        comment.submitted_at = timezone.now()
+    comment.save()
+    return comment
+
+
+def ancestor_at_level(comment: Comment, level: int) -> Comment:
+    if comment.level <= level:
+        return comment
+    return comment.get_ancestors().get(level=level)
+
+
+@dataclass
+class Problem:
+    tree_id: int
+    comment_id: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"comment {self.comment_id}" if self.comment_id else "thread"
+        return f"tree {self.tree_id}, {where}: {self.message}"
+
+
+def check_trees(tree_ids=None) -> list[Problem]:
+    """Check every thread's nested-set invariants; return what is broken."""
+    rows = Comment.objects.order_by("tree_id", "lft")
+    if tree_ids is not None:
+        rows = rows.filter(tree_id__in=tree_ids)
+    by_tree: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows.values_list("pk", "parent_id", "tree_id", "lft", "rght", "level", "post_id"):
+        by_tree[row[2]].append(row)
+    nodes = {row[0]: row for tree in by_tree.values() for row in tree}
+    problems: list[Problem] = []
+    for tree_id, tree in by_tree.items():
+        roots = [row for row in tree if row[1] is None]
+        if len(roots) != 1:
+            problems.append(Problem(tree_id, None, f"{len(roots)} root comments (expected 1)"))
+        edges = sorted(value for row in tree for value in (row[3], row[4]))
+        if edges != list(range(1, 2 * len(tree) + 1)):
+            problems.append(Problem(tree_id, None, "lft/rght values overlap or leave gaps"))
+        for pk, parent_id, _, lft, rght, level, post_id in tree:
+            if lft >= rght:
+                problems.append(Problem(tree_id, pk, f"lft {lft} >= rght {rght}"))
+            if parent_id is None:
+                if level != 0 or lft != 1:
+                    problems.append(Problem(tree_id, pk, "root not at level 0, lft 1"))
+                continue
+            parent = nodes.get(parent_id)
+            if parent is None or parent[2] != tree_id:
+                problems.append(Problem(tree_id, pk, "parent is in another tree"))
+                continue
+            if not (parent[3] < lft and rght < parent[4]):
+                problems.append(Problem(tree_id, pk, "lies outside its parent's bounds"))
+            if level != parent[5] + 1:
+                problems.append(Problem(tree_id, pk, f"level {level}, parent's {parent[5]}"))
+            if post_id != parent[6]:
+                problems.append(Problem(tree_id, pk, "reply on another post than its parent"))
+    return problems
+
+
+@transaction.atomic
+def rebuild_thread(tree_id: int) -> list[int]:
+    """Recompute one thread's nested set from its parent links, in submission order.
+
+    Roots that wrongly share the tree_id get new tree_ids of their own first. Returns the
+    tree_ids rebuilt.
+    """
+    lock_new_thread()
+    roots = list(
+        Comment.objects.filter(tree_id=tree_id, parent__isnull=True).order_by("submitted_at", "pk")
+    )
+    rebuilt = []
+    for index, root in enumerate(roots):
+        target = tree_id if index == 0 else _next_tree_id()
+        # Membership follows the parent links, whatever tree_id the rows carry now.
+        members = _descendant_ids(root.pk)
+        Comment.objects.filter(pk__in=members).exclude(tree_id=target).update(tree_id=target)
+        _renumber(target)
+        rebuilt.append(target)
+    return rebuilt
+
+
+def _next_tree_id() -> int:
+    return (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+
+
+def _descendant_ids(root_id: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE thread(id) AS (
+                SELECT id FROM {Comment._meta.db_table} WHERE id = %s
+                UNION ALL
+                SELECT c.id FROM {Comment._meta.db_table} c JOIN thread t ON c.parent_id = t.id
+            ) SELECT id FROM thread
+            """,  # noqa: S608 - our table name; the id is a parameter
+            [root_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _renumber(tree_id: int) -> None:
+    """Walk the thread by parent links and write fresh lft/rght/level values."""
+    rows = list(
+        Comment.objects.filter(tree_id=tree_id)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", "parent_id")
+    )
+    children = defaultdict(list)
+    roots = []
+    for pk, parent_id in rows:
+        if parent_id is None:
+            roots.append(pk)
+        else:
+            children[parent_id].append(pk)
+    updates = []
+    counter = 1
+    stack = [(root, 0, False) for root in reversed(roots)]
+    left = {}
+    while stack:
+        pk, level, done = stack.pop()
+        if done:
+            updates.append(Comment(pk=pk, lft=left[pk][0], rght=counter, level=left[pk][1]))
+            counter += 1
+            continue
+        left[pk] = (counter, level)
+        counter += 1
+        stack.append((pk, level, True))
+        stack.extend((child, level + 1, False) for child in reversed(children[pk]))
+    Comment.objects.bulk_update(updates, ["lft", "rght", "level"], batch_size=500)

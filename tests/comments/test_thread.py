@@ -1,0 +1,170 @@
+"""How the discussion reads on the post page."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import Comment
+from comments.thread import build, discussion_for
+
+
+def comment_ids(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<li id="comment-(\d+)"', html)]
+
+
+def make_thread(make, count: int):
+    """``count`` approved comments: threads of one root, two replies and a reply to those."""
+    made = 0
+    while made < count:
+        root = make(f"Root {made} with a link https://example.org/{made}")
+        made += 1
+        for _ in range(2):
+            if made >= count:
+                break
+            child = make("Child text", parent=root, quote="")
+            made += 1
+            if made < count:
+                make("Grandchild", parent=child)
+                made += 1
+
+
+def post_page_queries(client, post) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(post.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_post_page_query_count_is_constant(client, make, post, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 10_000
+    empty = post_page_queries(client, post)
+    make_thread(make, 10)
+    ten = post_page_queries(client, post)
+    make_thread(make, 990)
+    thousand = post_page_queries(client, post)
+    assert Comment.objects.visible().count() == 1000
+    assert ten == thousand == empty
+    response = client.get(post.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0")
+    assert len(comment_ids(response.text)) == 1000
+
+
+def test_header_counts_approved_only(client, make, post):
+    make("yes")
+    make("held", status="pending")
+    make("spam", status="spam")
+    response = client.get(post.get_absolute_url())
+    assert "1 comment on “Relapse rates, explained”" in response.text
+
+
+def test_comment_shows_name_time_permalink_badge_quote(client, make, post, submit, author):
+    question = make("So, I'm scheduled for an infusion next year.", name="Ruth")
+    answer = submit("Yes, that works.", parent=question, user=author, quote="an infusion")
+    html = client.get(post.get_absolute_url()).text
+    assert "<bdi>Ruth</bdi>" in html
+    assert f'href="/comments/{answer.pk}/"' in html
+    assert re.search(rf'<li id="comment-{answer.pk}"[^>]*comment-by-author', html)
+    assert 'class="badge badge-author">Author<' in html
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d">', html)
+    assert f'<blockquote class="comment-quote" cite="#comment-{question.pk}">' in html
+    assert "<p>an infusion</p>" in html
+
+
+def test_body_is_escaped_and_links_are_nofollow(client, make, post):
+    make('<script>alert(1)</script> see https://example.org/page?a=1&b=2 <a href="x">x</a>')
+    html = client.get(post.get_absolute_url()).text
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;" in html
+    assert '<a href="https://example.org/page?a=1&amp;b=2" rel="nofollow ugc noopener">' in html
+
+
+def test_removed_comment_with_replies_leaves_placeholder(client, make, post):
+    root = make("Root")
+    removed = make("Rude words", parent=root, status="removed")
+    reply = make("A reply to the rude one", parent=removed)
+    lonely = make("Spam alone", parent=root, status="spam")
+    html = client.get(post.get_absolute_url()).text
+    ids = comment_ids(html)
+    assert ids == [root.pk, removed.pk, reply.pk]
+    assert "This comment was removed by a moderator." in html
+    assert "Rude words" not in html
+    assert lonely.pk not in ids
+
+
+def test_approved_reply_under_pending_keeps_its_depth(make, post):
+    root = make("Root", status="pending")
+    reply = make("Reply", parent=root)
+    _, entries = build(post)
+    assert [(entry.id, entry.placeholder, entry.level) for entry in entries] == [
+        (root.pk, True, 0),
+        (reply.pk, False, 1),
+    ]
+
+
+def test_reply_counts_count_shown_replies_at_any_depth(make, post):
+    root = make("Root")
+    child = make("Child", parent=root)
+    make("Grandchild", parent=child)
+    make("Held", parent=root, status="pending")
+    _, entries = build(post)
+    assert entries[0].reply_count == 2
+
+
+def test_own_pending_comment_shown_only_to_its_writer(make, post):
+    mine = make("Mine, held", status="pending")
+    _, theirs = build(post)
+    _, own = build(post, mine={mine.pk})
+    assert theirs == []
+    assert [(entry.id, entry.own_pending) for entry in own] == [(mine.pk, True)]
+
+
+@pytest.mark.parametrize("order", ["oldest", "newest"])
+def test_threads_paginate_whole(make, post, settings, order):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    settings.COMMENTS_ORDER = order
+    roots = [make(f"Root {n}") for n in range(5)]
+    replies = [make("Reply", parent=root) for root in roots]
+    if order == "newest":
+        roots, replies = roots[::-1], replies[::-1]
+    first = discussion_for(post, page=1)
+    assert first.num_pages == 3
+    assert [entry.id for entry in first.entries] == [
+        roots[0].pk, replies[0].pk, roots[1].pk, replies[1].pk,
+    ]  # fmt: skip
+    last = discussion_for(post, page=3)
+    assert [entry.id for entry in last.entries] == [roots[4].pk, replies[4].pk]
+
+
+def test_permalink_lands_on_the_right_page(client, make, post, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    roots = [make(f"Root {n}") for n in range(5)]
+    deep = make("Reply on page three", parent=roots[4])
+    response = client.get(f"/comments/{deep.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{post.get_absolute_url()}?cpage=3#comment-{deep.pk}"
+    page = client.get(response["Location"].split("#")[0])
+    assert deep.pk in comment_ids(page.text)
+    first = client.get(f"/comments/{roots[0].pk}/")
+    assert first["Location"] == f"{post.get_absolute_url()}#comment-{roots[0].pk}"
+
+
+def test_permalink_of_hidden_comment_is_404(client, make):
+    assert client.get(f"/comments/{make('x', status='spam').pk}/").status_code == 404
+    assert client.get("/comments/999999/").status_code == 404
+
+
+def test_quote_from_edited_parent_is_marked(client, make, post, submit, author):
+    from django.utils import timezone
+
+    parent = make("Original words here.")
+    reply = submit("Answer", parent=parent, user=author, quote="Original words")
+    parent.body = "Edited text."
+    parent.edited_at = timezone.now()
+    parent.edit_note = "we removed a personal detail"
+    parent.save()
+    html = client.get(post.get_absolute_url()).text
+    assert "<p>Original words</p>" in html
+    assert "quoted from an earlier version" in html
+    assert "Edited by a moderator: we removed a personal detail" in html
+    assert reply.pk in comment_ids(html)
