@@ -5,6 +5,7 @@ import datetime
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .charts import views_chart
@@ -57,7 +58,12 @@ class PostAdmin(admin.ModelAdmin):
     def preview(self, obj):
         if not obj.pk:
             return _("Save to see a preview.")
-        return format_html('<div class="colloquy-preview">{}</div>', obj.body_html)
+        # body_html was sanitised by nh3 when the post was saved; escaping it again would
+        # show raw HTML tags instead of the formatted post.
+        return format_html(
+            '<div class="colloquy-preview">{}</div>',
+            mark_safe(obj.body_html),  # noqa: S308 - sanitised on save
+        )
 
     @admin.display(description=_("Views by day"))
     def views_by_day(self, obj):

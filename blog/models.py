@@ -38,6 +38,12 @@ class Series(TagBase):
     def hashtag(self) -> str:
         return "#" + self.name.replace(" ", "")
 
+    def slugify(self, tag, i=None):
+        # taggit's slug of a name without letters or digits ("#!") is empty, and an empty
+        # slug has no URL: every page showing the hashtag would fail to render.
+        slug = slugify(tag, allow_unicode=True) or "series"
+        return slug if i is None else f"{slug}_{i}"
+
 
 class TaggedPost(GenericTaggedItemBase):
     tag = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="tagged_items")
@@ -134,7 +140,7 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.title)[:200]
+            self.slug = self._unique_slug()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = render_markdown(self.body)
@@ -158,6 +164,21 @@ class Post(models.Model):
         if not self.comments_open or not self.is_published:
             return False
         return self.comments_close_at is None or at < self.comments_close_at
+
+    def _unique_slug(self) -> str:
+        # A title with no ASCII letters slugifies to "", which has no URL; two posts with the
+        # same title (an import, a series of "Update"s) would collide on the unique slug.
+        base = slugify(self.title)[:190].strip("-") or "post"
+        taken = set(
+            Post.objects.filter(slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
 
 class PostDailyViews(models.Model):

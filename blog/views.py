@@ -6,10 +6,11 @@ import re
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
-from django.db.models import F
-from django.db.models.functions import TruncMonth
+from django.db.models import F, Value
+from django.db.models.functions import Replace, TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -31,10 +32,18 @@ def is_bot(request) -> bool:
 
 # PostgreSQL marks matches with these; the snippet is escaped before they become <mark>.
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
+# ts_headline() silently drops anything that looks like an HTML tag ("use the <details>
+# element" would read "use the  element"), so angle brackets go in as these private-use
+# stand-ins and come back, escaped, in highlight().
+LESS_THAN, GREATER_THAN = "\ue000", "\ue001"
+
+
+def _headline_source(field: str):
+    return Replace(Replace(field, Value("<"), Value(LESS_THAN)), Value(">"), Value(GREATER_THAN))
 
 
 def highlight(snippet: str) -> str:
-    escaped = escape(snippet)
+    escaped = escape(snippet.replace(LESS_THAN, "<").replace(GREATER_THAN, ">"))
     return mark_safe(  # noqa: S308 - escaped above; only our own tags are added
         escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
     )
@@ -128,7 +137,7 @@ def search(request):
             .annotate(
                 rank=SearchRank(F("search_vector"), query),
                 snippet=SearchHeadline(
-                    "body_text",
+                    _headline_source("body_text"),
                     query,
                     config="english",
                     start_sel=HIGHLIGHT_START,
@@ -149,6 +158,6 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

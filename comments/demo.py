@@ -236,6 +236,7 @@ def seed_comments(posts: dict) -> int:
                 quote=quote,
                 status=status,
                 submitted_at=when,
+                source="demo content",
                 author_name=_display(user) if user else name,
                 author_email=""
                 if user

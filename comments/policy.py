@@ -2,7 +2,8 @@
 
 ``settings.COMMENTS_POLICY`` names a callable ``assess(*, comment, honeypot) ->
 Assessment``. It may raise ``SubmissionRefused`` (e.g. too many comments from one
-address) to turn the submission away with a message. ``default_policy`` is the
+address) to turn the submission away with a message. ``settings.COMMENTS_AFTER_INSERT``
+optionally names a callable told of every stored comment (the audit log). ``default_policy`` is the
 fallback: staff are approved, the honeypot sends to spam, everyone else waits.
 """
 
@@ -33,6 +34,17 @@ def default_policy(*, comment, honeypot: str = "") -> Assessment:
     if comment.user is not None and comment.user.is_staff:
         return Assessment("approved")
     return Assessment("pending", ["every reader comment is reviewed"])
+
+
+def after_insert(*, comment, assessment: Assessment | None, source: str) -> None:
+    """Tell the moderation layer (``COMMENTS_AFTER_INSERT``) that a comment was stored.
+
+    Runs inside the inserting transaction, so an audit row is written with the comment or
+    not at all. ``source`` is "reader" for a submission, else where the comment came from.
+    """
+    hook = getattr(settings, "COMMENTS_AFTER_INSERT", "")
+    if hook:
+        import_string(hook)(comment=comment, assessment=assessment, source=source)
 
 
 def assess(*, comment, honeypot: str = "") -> Assessment:

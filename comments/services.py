@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import tree
 from .models import Comment, CommentRevision
-from .policy import assess
+from .policy import after_insert, assess
 from .text import clean_input, clean_line, normalise_whitespace
 
 MAX_BODY = 10_000
@@ -138,6 +138,7 @@ def comment_submit(
             reason="submitted",
             created_at=comment.submitted_at,
         )
+        after_insert(comment=comment, assessment=assessment, source="reader")
     return comment
 
 
@@ -149,6 +150,7 @@ def comment_create_as_is(
     body: str,
     status: str,
     submitted_at,
+    source: str,
     author_name: str = "",
     author_email: str = "",
     quote: str = "",
@@ -157,8 +159,9 @@ def comment_create_as_is(
 ) -> Comment:
     """Store a comment that already exists elsewhere (demo content, an import), as it is.
 
-    No policy and no reader-facing checks: the caller vouches for it. The tree is still
-    written under the same locks as any other insert.
+    No policy and no reader-facing checks: the caller vouches for it, and names where it
+    came from in ``source`` ("demo", "WordPress export …"). The tree is still written under
+    the same locks as any other insert.
     """
     body = clean_input(body)
     comment = Comment(
@@ -176,6 +179,7 @@ def comment_create_as_is(
     )
     tree.insert(comment, stamp_time=False)
     CommentRevision.objects.create(
-        comment=comment, body=body, quote=comment.quote, reason="imported", created_at=submitted_at
+        comment=comment, body=body, quote=comment.quote, reason=source, created_at=submitted_at
     )
+    after_insert(comment=comment, assessment=None, source=source)
     return comment

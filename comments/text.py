@@ -74,3 +74,16 @@ def count_links(text: str) -> int:
         for match in (_linkify().match(text) or [])
         if match.url.lower().startswith(("http://", "https://"))
     )
+
+
+def link_hosts(text: str) -> list[str]:
+    """Host names of the http(s) links in ``text``, lower case, without ``www.``."""
+    from urllib.parse import urlsplit
+
+    hosts = []
+    for match in _linkify().match(text) or []:
+        if match.url.lower().startswith(("http://", "https://")):
+            host = (urlsplit(match.url).hostname or "").lower().removeprefix("www.")
+            if host:
+                hosts.append(host)
+    return hosts

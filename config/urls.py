@@ -12,5 +12,6 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("comments/", include("comments.urls")),
+    path("notifications/", include("moderation.urls")),
     path("", include("blog.urls")),
 ]

@@ -1,10 +1,13 @@
 """factory_boy factories shared by every test module."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from blog.models import AuthorProfile, Post, Series
+from blog.models import AuthorProfile, Post, PostDailyViews, Series
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -23,6 +26,22 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+class AuthorFactory(UserFactory):
+    """A staff user in the "Authors" group that the roles migration creates."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def in_authors_group(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name="Authors"))
+
+
+class SuperuserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
 class AuthorProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AuthorProfile
@@ -30,6 +49,7 @@ class AuthorProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, is_staff=True)
     display_name = factory.Faker("name")
     slug = factory.Sequence(lambda n: f"author-{n}")
+    bio = ""
 
 
 class SeriesFactory(factory.django.DjangoModelFactory):
@@ -43,12 +63,38 @@ class SeriesFactory(factory.django.DjangoModelFactory):
 
 
 class PostFactory(factory.django.DjangoModelFactory):
+    """A published post, one day old. Traits: ``draft``, ``scheduled`` (publishes tomorrow).
+
+    ``PostFactory(tags=[series, ...])`` puts the post in those series.
+    """
+
     class Meta:
         model = Post
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Post number {n}")
     author = factory.SubFactory(UserFactory, is_staff=True)
     summary = "A short summary."
     body = "Some *Markdown* text."
     status = Post.Status.PUBLISHED
-    published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+    class Params:
+        draft = factory.Trait(status=Post.Status.DRAFT, published_at=None)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
+        )
+
+    @factory.post_generation
+    def tags(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.tags.set(list(extracted))
+
+
+class PostDailyViewsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostDailyViews
+
+    post = factory.SubFactory(PostFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    count = 1

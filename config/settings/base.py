@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "taggit",
     "blog",
     "comments",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Colloquy <noreply@localhost>")
 
 SITE_NAME = env("SITE_NAME", default="Colloquy")
+# Absolute links in mail (notifications, unsubscribe) start with this.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 SITE_TAGLINE = env("SITE_TAGLINE", default="Research, discussed in the open")
 
 TAGGIT_CASE_INSENSITIVE = True
@@ -115,7 +118,8 @@ LOGIN_URL = "admin:login"
 POSTS_PER_PAGE = 10
 
 # Comments. The policy hook decides a new comment's status (and may refuse it).
-COMMENTS_POLICY = env("COMMENTS_POLICY", default="comments.policy.default_policy")
+COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")
+COMMENTS_AFTER_INSERT = "moderation.services.comment_inserted"  # the audit log
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)

@@ -43,6 +43,7 @@ class CommentMaker:
             body=body,
             status=status,
             submitted_at=self.clock,
+            source="test",
             author_name=name,
             author_email=email,
             quote=quote,

@@ -9,7 +9,7 @@ from django.db import connection
 
 from comments.models import Comment
 from comments.services import Submission, comment_submit
-from tests.factories import PostFactory, UserFactory
+from tests.factories import PostFactory
 
 WRITERS = 16
 PER_WRITER = 13  # 208 comments
@@ -18,7 +18,7 @@ PER_WRITER = 13  # 208 comments
 @pytest.mark.django_db(transaction=True)
 def test_parallel_writers_keep_every_tree_intact():
     post = PostFactory()
-    staff = UserFactory(is_staff=True)  # approved at once, so others can reply to it
+    staff = post.author  # approved at once, so others can reply to it
     seed = comment_submit(post=post, submission=Submission(body="Seed thread"), user=staff)
     barrier = threading.Barrier(WRITERS)
     errors: list[BaseException] = []

@@ -1,0 +1,289 @@
+"""Every change to an existing comment: plain functions with an actor, one audit event each.
+
+Views, admin actions and management commands call these and nothing else; no code
+changes a comment's status with ``queryset.update``. Each function runs in a transaction,
+locks the comment's row, checks the actor's permission and appends a ModerationEvent.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments.models import Comment, CommentRevision
+from comments.policy import Assessment
+from comments.services import MAX_BODY, Submission, comment_submit
+from comments.text import clean_input, normalise_whitespace
+
+from . import notifications
+from .models import ModerationEvent
+
+Status = Comment.Status
+Action = ModerationEvent.Action
+
+
+class InvalidTransition(ValidationError):
+    """The comment is not in a state this action applies to."""
+
+
+def can_moderate(user, comment: Comment) -> bool:
+    """Moderators everywhere; an author for the comments on their own posts."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return False
+    return user.has_perm("comments.can_moderate") or comment.post.author_id == user.pk
+
+
+def can_edit(user) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("comments.can_moderate")
+    )
+
+
+def _record(*, comment, actor, action, from_status="", to_status="", reason="") -> None:
+    ModerationEvent.objects.create(
+        comment=comment,
+        comment_ref=comment.pk,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+def _locked(comment: Comment) -> Comment:
+    return Comment.objects.select_for_update().select_related("post").get(pk=comment.pk)
+
+
+def _transition(*, comment, actor, to_status, action, reason="", allowed_from) -> Comment:
+    if not can_moderate(actor, comment):
+        raise PermissionDenied(_("You may not moderate this comment."))
+    comment = _locked(comment)
+    if comment.status not in allowed_from:
+        raise InvalidTransition(
+            _("Comment %(id)s is %(status)s; it cannot be %(action)s.")
+            % {"id": comment.pk, "status": comment.get_status_display().lower(),
+               "action": Action(action).label}
+        )  # fmt: skip
+    from_status = comment.status
+    comment.status = to_status
+    comment.save(update_fields=["status"])
+    _record(
+        comment=comment,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+    if to_status == Status.APPROVED:
+        transaction.on_commit(lambda: notifications.reply_published(comment.pk))
+    return comment
+
+
+@transaction.atomic
+def comment_approve(*, comment: Comment, actor, reason: str = "") -> Comment:
+    return _transition(
+        comment=comment, actor=actor, to_status=Status.APPROVED, action=Action.APPROVED,
+        reason=reason, allowed_from={Status.PENDING, Status.REJECTED},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def comment_reject(*, comment: Comment, actor, reason: str = "") -> Comment:
+    return _transition(
+        comment=comment, actor=actor, to_status=Status.REJECTED, action=Action.REJECTED,
+        reason=reason, allowed_from={Status.PENDING, Status.APPROVED},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def comment_mark_spam(*, comment: Comment, actor, reason: str = "") -> Comment:
+    return _transition(
+        comment=comment, actor=actor, to_status=Status.SPAM, action=Action.SPAM,
+        reason=reason, allowed_from={Status.PENDING, Status.APPROVED, Status.REJECTED},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def comment_mark_not_spam(*, comment: Comment, actor, reason: str = "") -> Comment:
+    return _transition(
+        comment=comment, actor=actor, to_status=Status.APPROVED, action=Action.NOT_SPAM,
+        reason=reason, allowed_from={Status.SPAM},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def comment_remove(*, comment: Comment, actor, reason: str) -> Comment:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the comment is removed.")})
+    return _transition(
+        comment=comment, actor=actor, to_status=Status.REMOVED, action=Action.REMOVED,
+        reason=reason, allowed_from={Status.APPROVED, Status.PENDING},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def comment_restore(*, comment: Comment, actor, reason: str = "") -> Comment:
+    return _transition(
+        comment=comment, actor=actor, to_status=Status.APPROVED, action=Action.RESTORED,
+        reason=reason, allowed_from={Status.REMOVED},
+    )  # fmt: skip
+
+
+def _quote_sources(comment: Comment) -> list[str]:
+    """Every text the answered comment has had: a quote may come from any of them."""
+    if comment.reply_to_id is None:
+        return []
+    return list(
+        CommentRevision.objects.filter(comment_id=comment.reply_to_id).values_list(
+            "body", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def comment_edit(
+    *,
+    comment: Comment,
+    actor,
+    reason: str,
+    body: str | None = None,
+    quote: str | None = None,
+    public_note: str = "",
+    action: str = Action.EDITED,
+) -> Comment:
+    """Change a comment's text and/or quote, keeping every earlier version as a revision."""
+    if not can_edit(actor):
+        raise PermissionDenied(_("Only moderators may edit comments."))
+    comment = _locked(comment)
+    new_body = comment.body if body is None else clean_input(body)
+    new_quote = comment.quote if quote is None else normalise_whitespace(clean_input(quote))
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = [_("Say why you are editing this comment.")]
+    if not new_body:
+        errors["body"] = [_("A comment cannot be empty; remove it instead.")]
+    elif len(new_body) > MAX_BODY:
+        errors["body"] = [_("Comments can be at most %(limit)d characters.") % {"limit": MAX_BODY}]
+    if new_quote and new_quote != comment.quote:
+        sources = [normalise_whitespace(text) for text in _quote_sources(comment)]
+        if not any(new_quote in text for text in sources):
+            errors["quote"] = [_("The quote is not in the comment this one answers.")]
+    if not errors and (new_body, new_quote) == (comment.body, comment.quote):
+        errors["body"] = [_("Nothing changed.")]
+    if errors:
+        raise ValidationError(errors)
+
+    if not comment.revisions.exists():  # a comment from before revisions: keep its text
+        CommentRevision.objects.create(
+            comment=comment, body=comment.body, quote=comment.quote, reason="original"
+        )
+    comment.body, comment.quote = new_body, new_quote
+    comment.edited_at = timezone.now()
+    comment.edit_note = public_note.strip()
+    comment.save(update_fields=["body", "body_html", "quote", "edited_at", "edit_note"])
+    CommentRevision.objects.create(
+        comment=comment,
+        body=new_body,
+        quote=new_quote,
+        edited_by=actor,
+        reason=reason.strip(),
+        created_at=comment.edited_at,
+    )
+    _record(
+        comment=comment,
+        actor=actor,
+        action=action,
+        from_status=comment.status,
+        to_status=comment.status,
+        reason=reason.strip(),
+    )
+    transaction.on_commit(lambda: notifications.comment_edited(comment.pk))
+    return comment
+
+
+@transaction.atomic
+def comment_restore_revision(
+    *, comment: Comment, revision: CommentRevision, actor, reason: str, public_note: str = ""
+) -> Comment:
+    if revision.comment_id != comment.pk:
+        raise ValidationError(_("That revision belongs to another comment."))
+    return comment_edit(
+        comment=comment,
+        actor=actor,
+        reason=reason,
+        body=revision.body,
+        quote=revision.quote,
+        public_note=public_note,
+        action=Action.REVISION_RESTORED,
+    )
+
+
+@transaction.atomic
+def comment_approve_and_reply(
+    *, comment: Comment, actor, body: str, quote: str = ""
+) -> tuple[Comment, Comment]:
+    """Approve a held comment (if it is held) and answer it, as the acting author or
+    moderator. The reply is approved at once by the policy."""
+    if comment.status != Status.APPROVED:
+        comment = comment_approve(comment=comment, actor=actor)
+    reply = comment_submit(
+        post=comment.post,
+        submission=Submission(body=body, quote=quote),
+        parent=comment,
+        user=actor,
+    )
+    return comment, reply
+
+
+@transaction.atomic
+def comment_erase(*, comment: Comment, actor, reason: str) -> None:
+    """Delete what a person wrote, for a data-removal request. Superusers only.
+
+    A comment with replies keeps its place (so the thread keeps its shape) but loses its
+    text, name, email and revisions; one without replies is deleted. Either way the
+    audit log keeps a line saying who erased it and why.
+    """
+    if actor is None or not actor.is_superuser:
+        raise PermissionDenied(_("Only superusers may erase comments."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say which request this erasure answers.")})
+    comment = _locked(comment)
+    from comments import tree
+
+    tree.lock_thread_of(comment)
+    _record(
+        comment=comment, actor=actor, action=Action.ERASED, from_status=comment.status,
+        to_status="", reason=reason.strip(),
+    )  # fmt: skip
+    comment.revisions.all().delete()
+    if comment.get_descendant_count():
+        comment.status = Status.REMOVED
+        comment.body, comment.quote, comment.author_name, comment.author_email = "", "", "", ""
+        comment.ip_hash = comment.user_agent = ""
+        comment.save()
+    else:
+        comment.delete()
+
+
+def comment_inserted(*, comment: Comment, assessment: Assessment | None, source: str) -> None:
+    """COMMENTS_AFTER_INSERT hook: the policy's decision (or the import) as an event."""
+    if assessment is None:
+        _record(
+            comment=comment, actor=None, action=Action.IMPORTED, to_status=comment.status,
+            reason=_("imported from %(source)s") % {"source": source},
+        )  # fmt: skip
+    else:
+        reason = "; ".join(assessment.reasons) or _("approved by policy")
+        _record(
+            comment=comment, actor=None, action=Action.SUBMITTED, to_status=comment.status,
+            reason=reason,
+        )  # fmt: skip
+    if comment.status == Status.APPROVED and source == "reader":
+        pk = comment.pk
+        transaction.on_commit(lambda: notifications.reply_published(pk))

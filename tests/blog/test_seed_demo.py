@@ -1,0 +1,109 @@
+"""`manage.py seed_demo`: demo accounts and posts, safe to run again."""
+
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from blog.models import AuthorProfile, Post, Series, TaggedPost
+from tests.factories import PostFactory
+
+DEMO_USERNAMES = ["admin", "moderator", "amara", "lin", "tomas"]
+
+
+def _seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": get_user_model().objects.count(),
+        "profiles": AuthorProfile.objects.count(),
+        "series": Series.objects.count(),
+        "posts": Post.objects.count(),
+        "series links": TaggedPost.objects.count(),
+    }
+
+
+def test_seed_demo_creates_accounts_series_and_posts(db):
+    output = _seed()
+
+    assert "Demo content loaded." in output
+    users = get_user_model().objects
+    assert set(users.values_list("username", flat=True)) == set(DEMO_USERNAMES)
+    assert users.get(username="admin").is_superuser
+    assert users.get(username="amara").groups.filter(name="Authors").exists()
+    assert users.get(username="moderator").groups.filter(name="Moderators").exists()
+    assert Post.objects.published().count() >= 5
+    assert Post.objects.filter(status=Post.Status.DRAFT).count() == 1
+    assert Series.objects.exclude(description="").count() == Series.objects.count() >= 3
+
+
+def test_seed_demo_prints_the_demo_accounts(db):
+    output = _seed()
+
+    assert "Demo accounts (password for each: colloquy-demo):" in output
+    listed = [line.split()[0] for line in output.splitlines() if line.startswith("  ")]
+    assert listed == DEMO_USERNAMES
+
+
+def test_seed_demo_twice_changes_nothing(db):
+    _seed()
+    before = _counts()
+    titles = sorted(Post.objects.values_list("title", flat=True))
+
+    output = _seed()
+
+    assert _counts() == before
+    assert sorted(Post.objects.values_list("title", flat=True)) == titles
+    assert "Demo accounts" in output
+
+
+def test_if_empty_seeds_an_empty_database(db):
+    output = _seed("--if-empty")
+    assert "Demo content loaded." in output
+    assert Post.objects.exists()
+
+
+def test_if_empty_leaves_a_database_with_posts_alone(db):
+    PostFactory(title="A real post")
+
+    output = _seed("--if-empty")
+
+    assert "not seeding" in output
+    assert list(Post.objects.values_list("title", flat=True)) == ["A real post"]
+    assert not get_user_model().objects.filter(username="moderator").exists()
+    assert "Demo accounts" in output
+
+
+def test_demo_site_serves_its_pages(client, db):
+    _seed()
+    post = Post.objects.published().first()
+    series = Series.objects.first()
+
+    for url in [
+        reverse("blog:post_list"),
+        post.get_absolute_url(),
+        series.get_absolute_url(),
+        reverse("blog:author", kwargs={"slug": "amara"}),
+        reverse("blog:feed"),
+        "/sitemap.xml",
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_demo_accounts_can_sign_in_to_the_admin(client, db):
+    _seed()
+    for username in ["amara", "moderator", "admin"]:
+        assert client.login(username=username, password="colloquy-demo"), username
+        assert client.get(reverse("admin:index")).status_code == 200
+        client.logout()
+    # The demo author edits her own posts only.
+    client.login(username="amara", password="colloquy-demo")
+    changelist = client.get(reverse("admin:blog_post_changelist"))
+    assert list(changelist.context["cl"].result_list) == list(
+        Post.objects.filter(author__username="amara")
+    )
