@@ -212,6 +212,109 @@ THREADS = {
         ("r6", None, "Olu", "Are the MRI scans shared with my own neurologist?", "", A),
         ("r7", "r6", "lin", "With your consent, yes. The consent form has a box for it.", "", A),
         ("r8", "r7", "Olu", "Great, thanks.", "", P),
+        (
+            "r9",
+            None,
+            "Dev",
+            "Is there a version of the study for people who use a wheelchair?",
+            "",
+            A,
+        ),
+        (
+            "r10",
+            "r9",
+            "tomas",
+            "Yes: the programme has seated exercises and the fatigue "
+            "measures are the same. Mention it when you get in touch.",
+            "people who use a wheelchair",
+            A,
+        ),
+        ("r11", "r10", "Dev", "Brilliant, I will.", "", A),
+        (
+            "r12",
+            None,
+            "",
+            "Will the results be published even if the exercise does not help?",
+            "",
+            A,
+        ),
+        (
+            "r13",
+            "r12",
+            "lin",
+            "Yes. See our post on publishing negative results; the "
+            "protocol is registered before the first participant starts.",
+            "",
+            A,
+        ),
+    ],
+    "biosimilars-what-changes-for-you": [
+        (
+            "b1",
+            None,
+            "Nadia",
+            "I was switched last month without being asked. Is that allowed?",
+            "",
+            A,
+        ),
+        (
+            "b2",
+            "b1",
+            "amara",
+            "Policies differ, but you should always be told. Please raise "
+            "it with your team; it is a fair complaint.",
+            "switched last month without being asked",
+            A,
+        ),
+        ("b3", "b2", "Nadia", "Thank you. I have written to them.", "", A),
+        (
+            "b4",
+            None,
+            "",
+            "Are biosimilars tested on people with this condition, or only "
+            "on the original indication?",
+            "",
+            A,
+        ),
+        (
+            "b5",
+            "b4",
+            "lin",
+            "Usually in one indication, with the rest extrapolated from "
+            "detailed lab and pharmacology comparisons. Regulators publish their reasoning.",
+            "only on the original indication",
+            A,
+        ),
+        ("b6", "b5", "", "So the extrapolation is the part to read. Thanks.", "", A),
+        (
+            "b7",
+            "b6",
+            "Marek",
+            "The regulator's assessment report is long but readable. "
+            "Start with the summary: https://example.org/assessment-report",
+            "",
+            A,
+        ),
+        (
+            "b8",
+            None,
+            "Joe",
+            "My injection pen is different now and I find it harder to use.",
+            "",
+            A,
+        ),
+        (
+            "b9",
+            "b8",
+            "amara",
+            "Ask for a device training session; most suppliers offer "
+            "one, and nurses can show you tricks for weaker hands.",
+            "harder to use",
+            A,
+        ),
+        ("b10", "b9", "Joe", "Booked one for next week.", "", A),
+        ("b11", None, "", "Who decides which biosimilar a hospital buys?", "", P),
+        ("b12", "b11", "", "Usually a regional purchasing group, advised by clinicians.", "", P),
     ],
 }
 

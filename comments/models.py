@@ -49,6 +49,8 @@ class Comment(MPTTModel):
     )
     author_name = models.CharField(_("name"), max_length=80, blank=True)
     author_email = models.EmailField(_("email"), blank=True)
+    # Kept from imported comments (WordPress, Disqus); never shown to readers as a link.
+    author_url = models.URLField(_("website"), blank=True, max_length=500)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -156,6 +156,9 @@ def comment_create_as_is(
     quote: str = "",
     user=None,
     role: str = "",
+    author_url: str = "",
+    ip: str = "",
+    user_agent: str = "",
 ) -> Comment:
     """Store a comment that already exists elsewhere (demo content, an import), as it is.
 
@@ -170,12 +173,15 @@ def comment_create_as_is(
         reply_to=parent,
         author_name=clean_line(author_name)[:MAX_NAME],
         author_email=author_email,
+        author_url=author_url,
         user=user,
         role=role,
         body=body,
         quote=normalise_whitespace(quote),
         status=status,
         submitted_at=submitted_at,
+        ip_hash=hash_ip(ip),
+        user_agent=user_agent[:300],
     )
     tree.insert(comment, stamp_time=False)
     CommentRevision.objects.create(

@@ -53,9 +53,10 @@ def insert(comment: Comment, *, stamp_time: bool = True) -> Comment:
 
 
 def ancestor_at_level(comment: Comment, level: int) -> Comment:
-    if comment.level <= level:
-        return comment
-    return comment.get_ancestors().get(level=level)
+    """Walk up the parent links, which never change (unlike lft/rght under other writers)."""
+    while comment.level > level:
+        comment = Comment.objects.get(pk=comment.parent_id)
+    return comment
 
 
 @dataclass
