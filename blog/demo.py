@@ -32,7 +32,7 @@ POSTS = [
         "days_ago": 150,
         "summary": "Annualised relapse rates are the headline number of most trials. Here is how "
         "to read one without being misled by it.",
-        "coi": "CoI: none",
+        "coi": "none",
         "body": """Most trial reports open with an *annualised relapse rate*: the number of relapses
 in a group divided by the years of follow-up. A rate of 0.2 means one relapse every five years
 on average, not that one person in five relapses.
@@ -58,7 +58,7 @@ happy to walk through one in the comments.""",
         "days_ago": 120,
         "summary": "Squares, diamonds and a vertical line: a short guide to the figure that "
         "summarises most meta-analyses.",
-        "coi": "CoI: multiple (advisory boards; see our declarations page)",
+        "coi": "multiple (advisory boards; see our declarations page)",
         "body": """A forest plot lists studies down the page. Each square is one study's estimate;
 its size shows how much weight the study carries, and the line through it is the confidence
 interval.
@@ -97,7 +97,7 @@ public comment thread.""",
         "days_ago": 80,
         "summary": "A trial that finds nothing still teaches something, if anyone is allowed to "
         "read about it.",
-        "coi": "CoI: multiple",
+        "coi": "multiple",
         "body": """Last year our biomarker study found no difference between groups. We published it
 anyway, in full, with the data.
 
@@ -114,7 +114,7 @@ still varies. Twelve months after completion should be the norm, not the aspirat
         "days_ago": 60,
         "summary": "Vaccines, infusion timing and insurance: the travel questions we hear most "
         "often.",
-        "coi": "CoI: none",
+        "coi": "none",
         "body": """Yes, most people can, with some planning.
 
 - **Infusion timing.** Plan trips around the infusion window rather than moving the infusion.
@@ -148,7 +148,7 @@ direction and disagree on the size.""",
         "days_ago": 20,
         "summary": "Cheaper versions of some treatments are arriving. What a switch means in "
         "practice.",
-        "coi": "CoI: none",
+        "coi": "none",
         "body": """A biosimilar is a medicine shown to work like an approved biological
 medicine, with no meaningful differences in safety or effect.
 
@@ -165,7 +165,7 @@ that conversation is part of the switch.""",
         "series": [],
         "days_ago": 3,
         "summary": "Two new studies, a reader panel, and a promise about plain language.",
-        "coi": "CoI: multiple",
+        "coi": "multiple",
         "body": """Next year we start two studies: one on fatigue, one on remote monitoring
 of walking.
 

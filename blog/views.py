@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import AuthorProfile, Post, PostDailyViews, Series
 
@@ -63,7 +63,7 @@ def _archive_months():
     )
 
 
-@require_GET
+@require_safe
 def post_list(request):
     page = _page(request, Post.objects.published().for_listing())
     return render(
@@ -71,38 +71,39 @@ def post_list(request):
     )
 
 
-@require_GET
+@require_safe
 def post_detail(request, slug):
     post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
     response = render(request, "blog/post_detail.html", {"post": post})
     if not post.is_published:
         # A draft preview must never be cached by a browser or proxy.
         add_never_cache_headers(response)
-    elif not is_bot(request):
+    elif request.method == "GET" and not is_bot(request):
+        # HEAD comes from link checkers and uptime monitors, not from readers.
         PostDailyViews.record(post)
     return response
 
 
-@require_GET
+@require_safe
 def series_detail(request, slug):
     series = get_object_or_404(Series, slug=slug)
     page = _page(request, Post.objects.published().for_listing().filter(tags=series))
     return render(request, "blog/series_detail.html", {"series": series, "page": page})
 
 
-@require_GET
+@require_safe
 def series_list(request):
     return render(request, "blog/series_list.html", {"series_list": Series.objects.all()})
 
 
-@require_GET
+@require_safe
 def author_detail(request, slug):
     profile = get_object_or_404(AuthorProfile.objects.select_related("user"), slug=slug)
     page = _page(request, Post.objects.published().for_listing().filter(author=profile.user))
     return render(request, "blog/author_detail.html", {"profile": profile, "page": page})
 
 
-@require_GET
+@require_safe
 def month_archive(request, year: int, month: int):
     if not (1 <= month <= 12 and 1 <= year <= 9999):
         raise Http404("No such month")
@@ -123,7 +124,7 @@ def month_archive(request, year: int, month: int):
     )
 
 
-@require_GET
+@require_safe
 def search(request):
     """Ranked full-text search over published posts, with highlighted snippets."""
     terms = request.GET.get("q", "").strip()[:200]

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext
 
 from .models import Comment
 
@@ -109,27 +111,37 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
 
 
 def _localise(entries: list[Entry]) -> None:
+    """Times in the site's zone, formatted here once: Django's ``date`` filter costs
+    ~50 µs a call, this a few."""
     zone = ZoneInfo(timezone.get_current_timezone_name())
+    months = [""] + [str(MONTHS_3[number]).capitalize() for number in range(1, 13)]
+    at = gettext("at")
+    cap = visual_depth_cap()
+
+    def local(moment):
+        moment = moment.astimezone(zone)
+        return (
+            moment.isoformat(timespec="seconds"),
+            f"{moment.day} {months[moment.month]} {moment.year} {at} "
+            f"{moment.hour:02d}:{moment.minute:02d}",
+        )
+
     for entry in entries:
-        local = entry.row["submitted_at"].astimezone(zone)
-        entry.row["iso_time"] = local.isoformat(timespec="seconds")
-        entry.row["local_time"] = f"{local:%-d %b %Y} at {local:%H:%M}"
-        if entry.row["edited_at"]:
-            edited = entry.row["edited_at"].astimezone(zone)
-            entry.row["edited_iso"] = edited.isoformat(timespec="seconds")
-            entry.row["edited_local"] = f"{edited:%-d %b %Y} at {edited:%H:%M}"
+        row = entry.row
+        row["iso_time"], row["local_time"] = local(row["submitted_at"])
+        if row["edited_at"]:
+            row["edited_iso"], row["edited_local"] = local(row["edited_at"])
         reply_to = entry.reply_to
-        entry.row["quote_outdated"] = bool(
-            entry.row["quote"]
+        row["quote_outdated"] = bool(
+            row["quote"]
             and reply_to is not None
             and reply_to.row["edited_at"]
-            and reply_to.row["edited_at"] > entry.row["submitted_at"]
+            and reply_to.row["edited_at"] > row["submitted_at"]
         )
-        entry.row["indent"] = min(entry.row["level"], visual_depth_cap())
+        row["indent"] = min(row["level"], cap)
         # Beyond the visual indent cap, or when re-attached higher up, say whom it answers.
-        entry.row["show_in_reply_to"] = reply_to is not None and (
-            entry.row["level"] > entry.row["indent"]
-            or entry.row["reply_to_id"] != entry.row["parent_id"]
+        row["show_in_reply_to"] = reply_to is not None and (
+            row["level"] > row["indent"] or row["reply_to_id"] != row["parent_id"]
         )
 
 

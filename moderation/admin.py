@@ -3,6 +3,7 @@
 Thin on purpose: every change goes through ``moderation.services``.
 """
 
+import re
 from collections import defaultdict
 
 from django import forms
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from mptt.admin import MPTTModelAdmin
 
+from comments.forms import CleanTextField
 from comments.models import Comment, CommentRevision
 
 from . import services
@@ -57,11 +59,11 @@ class ReasonFilter(admin.SimpleListFilter):
     title = gettext_lazy("policy reason")
     parameter_name = "reason"
     KINDS = {
-        "first": ("first comment", gettext_lazy("First comment from this email")),
-        "noemail": ("no email", gettext_lazy("No email given")),
-        "links": ("links", gettext_lazy("Many links")),
-        "blocked": ("blocked", gettext_lazy("Blocked term or domain")),
-        "honeypot": ("honeypot", gettext_lazy("Honeypot")),
+        "first": (r"^first comment", gettext_lazy("First comment from this email")),
+        "noemail": (r"^no email", gettext_lazy("No email given")),
+        "links": (r"^\d+ links?$", gettext_lazy("Many links")),
+        "blocked": (r"^blocked ", gettext_lazy("Blocked term or domain")),
+        "honeypot": (r"^honeypot", gettext_lazy("Honeypot")),
     }
 
     def lookups(self, request, model_admin):
@@ -70,13 +72,13 @@ class ReasonFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in self.KINDS:
             return queryset
-        fragment = self.KINDS[self.value()][0]
+        pattern = re.compile(self.KINDS[self.value()][0])
         ids = [
             pk
             for pk, reasons in queryset.exclude(status_reasons=[]).values_list(
                 "pk", "status_reasons"
             )
-            if any(fragment in reason for reason in reasons)
+            if any(pattern.search(reason) for reason in reasons)
         ]
         return queryset.filter(pk__in=ids)
 
@@ -101,6 +103,8 @@ class CommentEditForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["body", "quote"]
+        # Browsers send CRLF; compare cleaned text so an untouched comment is unchanged.
+        field_classes = {"body": CleanTextField, "quote": CleanTextField}
 
     def clean(self):
         data = super().clean()
@@ -114,6 +118,7 @@ class CommentEditForm(forms.ModelForm):
 class CommentAdmin(MPTTModelAdmin):
     form = CommentEditForm
     mptt_level_indent = 18
+    mptt_indent_field = "excerpt"
     list_display = ["excerpt", "writer", "post", "status", "reasons", "submitted_at"]
     list_filter = ["status", ReasonFilter, "post"]
     list_select_related = ["post"]
@@ -430,15 +435,20 @@ class QueueAdmin(admin.ModelAdmin):
         )
         by_email, by_hash = defaultdict(list), defaultdict(list)
         for other in others:
-            by_email[other.author_email.lower()].append(other)
-            by_hash[other.ip_hash].append(other)
+            # An empty email or address is nobody's identity: never group by it.
+            if other.author_email:
+                by_email[other.author_email.lower()].append(other)
+            if other.ip_hash:
+                by_hash[other.ip_hash].append(other)
         result = {}
         for comment in pending:
             seen = {comment.pk}
             mine = []
-            for other in by_email.get(comment.author_email.lower(), []) + by_hash.get(
-                comment.ip_hash, []
-            ):
+            same_email = (
+                by_email.get(comment.author_email.lower(), []) if comment.author_email else []
+            )
+            same_address = by_hash.get(comment.ip_hash, []) if comment.ip_hash else []
+            for other in same_email + same_address:
                 if other.pk not in seen:
                     seen.add(other.pk)
                     mine.append(other)
@@ -523,7 +533,7 @@ class PolicySettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "hold_first_comment", "max_links", "comments_per_minute"]
 
     def has_add_permission(self, request):
-        return not PolicySettings.objects.exists()
+        return super().has_add_permission(request) and not PolicySettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

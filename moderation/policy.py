@@ -8,6 +8,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comments.models import Comment
 from comments.policy import Assessment, SubmissionRefused
@@ -20,7 +21,7 @@ THROTTLE_WINDOW = datetime.timedelta(minutes=1)
 
 def is_trusted(user, post) -> bool:
     """Authors (on their own posts, or any with the power to) and moderators."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
         return False
     return user.pk == post.author_id or user.has_perm("comments.can_moderate")
 
@@ -40,7 +41,7 @@ def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     reasons = list(held)
     links = count_links(comment.body)
     if links > rules.max_links:
-        reasons.append(_("%(count)d links") % {"count": links})
+        reasons.append(ngettext("%(count)d link", "%(count)d links", links) % {"count": links})
     if rules.hold_first_comment:
         if not comment.author_email:
             reasons.append(_("no email given"))

@@ -20,6 +20,7 @@ from .models import ModerationEvent
 
 Status = Comment.Status
 Action = ModerationEvent.Action
+NOTE_LIMIT = 300  # CommentRevision.reason and Comment.edit_note
 
 
 class InvalidTransition(ValidationError):
@@ -70,6 +71,10 @@ def _transition(*, comment, actor, to_status, action, reason="", allowed_from) -
                "action": Action(action).label}
         )  # fmt: skip
     from_status = comment.status
+    # A reply is announced to the reader it answers once, not again on every restore.
+    announced = ModerationEvent.objects.filter(
+        comment_ref=comment.pk, to_status=Status.APPROVED
+    ).exists()
     comment.status = to_status
     comment.save(update_fields=["status"])
     _record(
@@ -80,7 +85,7 @@ def _transition(*, comment, actor, to_status, action, reason="", allowed_from) -
         to_status=to_status,
         reason=reason,
     )
-    if to_status == Status.APPROVED:
+    if to_status == Status.APPROVED and not announced:
         transaction.on_commit(lambda: notifications.reply_published(comment.pk))
     return comment
 
@@ -129,8 +134,15 @@ def comment_remove(*, comment: Comment, actor, reason: str) -> Comment:
 
 @transaction.atomic
 def comment_restore(*, comment: Comment, actor, reason: str = "") -> Comment:
+    """Undo a removal: back to the status it had (a held comment goes back to the queue)."""
+    removal = (
+        ModerationEvent.objects.filter(comment_ref=comment.pk, to_status=Status.REMOVED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    earlier = removal.from_status if removal and removal.from_status else Status.APPROVED
     return _transition(
-        comment=comment, actor=actor, to_status=Status.APPROVED, action=Action.RESTORED,
+        comment=comment, actor=actor, to_status=earlier, action=Action.RESTORED,
         reason=reason, allowed_from={Status.REMOVED},
     )  # fmt: skip
 
@@ -166,6 +178,14 @@ def comment_edit(
     errors = {}
     if not reason.strip():
         errors["reason"] = [_("Say why you are editing this comment.")]
+    elif len(reason.strip()) > NOTE_LIMIT:
+        errors["reason"] = [
+            _("Keep the reason under %(limit)d characters.") % {"limit": NOTE_LIMIT}
+        ]
+    if len(public_note.strip()) > NOTE_LIMIT:
+        errors["public_note"] = [
+            _("Keep the public note under %(limit)d characters.") % {"limit": NOTE_LIMIT}
+        ]
     if not new_body:
         errors["body"] = [_("A comment cannot be empty; remove it instead.")]
     elif len(new_body) > MAX_BODY:
@@ -230,6 +250,8 @@ def comment_approve_and_reply(
 ) -> tuple[Comment, Comment]:
     """Approve a held comment (if it is held) and answer it, as the acting author or
     moderator. The reply is approved at once by the policy."""
+    if not can_moderate(actor, comment):
+        raise PermissionDenied(_("You may not moderate this comment."))
     if comment.status != Status.APPROVED:
         comment = comment_approve(comment=comment, actor=actor)
     reply = comment_submit(
@@ -249,7 +271,7 @@ def comment_erase(*, comment: Comment, actor, reason: str) -> None:
     text, name, email and revisions; one without replies is deleted. Either way the
     audit log keeps a line saying who erased it and why.
     """
-    if actor is None or not actor.is_superuser:
+    if actor is None or not actor.is_active or not actor.is_superuser:
         raise PermissionDenied(_("Only superusers may erase comments."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say which request this erasure answers.")})
@@ -257,12 +279,18 @@ def comment_erase(*, comment: Comment, actor, reason: str) -> None:
     from comments import tree
 
     tree.lock_thread_of(comment)
+    keeps_place = comment.get_descendant_count() > 0
     _record(
         comment=comment, actor=actor, action=Action.ERASED, from_status=comment.status,
-        to_status="", reason=reason.strip(),
+        to_status=Status.REMOVED if keeps_place else "", reason=reason.strip(),
     )  # fmt: skip
     comment.revisions.all().delete()
-    if comment.get_descendant_count():
+    # The erased words must not live on in the quotes of the replies to it.
+    for reply in Comment.objects.filter(reply_to=comment).exclude(quote=""):
+        reply.quote = ""
+        reply.save(update_fields=["quote"])
+        reply.revisions.exclude(quote="").update(quote="")
+    if keeps_place:
         comment.status = Status.REMOVED
         comment.body, comment.quote, comment.author_name, comment.author_email = "", "", "", ""
         comment.ip_hash = comment.user_agent = ""

@@ -31,7 +31,12 @@ def superuser(db):
 
 
 @pytest.fixture
-def reader(client):
+def browser_user_agent():
+    return BROWSER_USER_AGENT
+
+
+@pytest.fixture
+def reader(client, browser_user_agent):
     """An anonymous reader's browser."""
-    client.defaults["HTTP_USER_AGENT"] = BROWSER_USER_AGENT
+    client.defaults["HTTP_USER_AGENT"] = browser_user_agent
     return client

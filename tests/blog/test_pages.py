@@ -128,6 +128,14 @@ def test_series_list_shows_every_series_with_its_description(
     assert descriptions == [industry_speak.description, research_speak.description]
 
 
+def test_series_list_when_there_are_none(client, db):
+    response = client.get(reverse("blog:series_list"))
+    assert response.status_code == 200
+    main = parse(response.text).find("main")
+    assert "No series yet." in main.text
+    assert not main.find_all("dl")
+
+
 def test_series_with_a_non_ascii_name_has_working_pages(client, db):
     """taggit keeps accents in slugs; the series' URLs must still resolve both ways."""
     series = Series.objects.create(name="Études", description="En français.")
@@ -162,7 +170,7 @@ def test_post_page_shows_hashtags_series_descriptions_and_declarations(
         title="Why we publish our negative results",
         author=author,
         tags=[research_speak, industry_speak],
-        competing_interests="CoI: multiple",
+        competing_interests="multiple",
         postscript="Thanks to the readers who asked.",
     )
 
@@ -183,7 +191,7 @@ def test_post_page_shows_hashtags_series_descriptions_and_declarations(
         "#IndustrySpeak A post for people who work at pharmaceutical companies.",
         "#ResearchSpeak Plain-language notes on a new paper.",
     ]
-    assert article.find("p", cls="coi").text == "Competing interests: CoI: multiple"
+    assert article.find("p", cls="coi").text == "Competing interests: multiple"
     assert "Thanks to the readers who asked." in article.find("aside", cls="postscript").text
 
 
@@ -264,7 +272,9 @@ def test_month_archive_lists_only_that_months_posts(client, db):
     response = client.get(reverse("blog:month_archive", kwargs={"year": 2025, "month": 3}))
 
     assert response.status_code == 200
-    assert parse(response.text).find("h1").text == "Posts from March 2025"
+    page = parse(response.text)
+    assert page.find("h1").text == "Posts from March 2025"
+    assert page.find("title").text == "Posts from March 2025 · Colloquy"
     assert _titles(response) == ["End of March", "Start of March"]
 
 
@@ -339,3 +349,56 @@ def test_sitemap_lists_published_posts_and_their_series_only(client, research_sp
     }
     assert "http://testserver" + draft.get_absolute_url() not in locations
     assert "http://testserver" + scheduled.get_absolute_url() not in locations
+
+
+# Text from authors is text, not markup
+
+
+def test_series_description_author_bio_and_titles_are_escaped(client, db):
+    series = SeriesFactory(name="Evil", slug="evil", description="<script>alert('d')</script>")
+    profile = AuthorProfileFactory(slug="mallory", bio="<img src=x onerror=alert('b')>")
+    post = PostFactory(
+        title="<b>Bold</b> title",
+        summary="<script>alert('s')</script>",
+        author=profile.user,
+        tags=[series],
+        competing_interests="<i>none</i>",
+    )
+
+    for url in [
+        reverse("blog:post_list"),
+        post.get_absolute_url(),
+        series.get_absolute_url(),
+        reverse("blog:series_list"),
+        profile.get_absolute_url(),
+    ]:
+        response = client.get(url)
+        page = parse(response.text)
+        assert not [s for s in page.find_all("script") if s.text], url
+        assert not page.find_all("img"), url
+        assert not page.find("main").find_all("b"), url
+    post_page = parse(client.get(post.get_absolute_url()).text)
+    assert post_page.find("h1").text == "<b>Bold</b> title"
+    assert "<script>alert('d')</script>" in post_page.find("ul", cls="series-notes").text
+    assert post_page.find("p", cls="coi").text == "Competing interests: <i>none</i>"
+
+
+# Query budgets: listing pages stay flat however many posts they show
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/series/researchspeak/", "/authors/amara/", "/archive/2025/3/", "/search/?q=trial"],
+)
+def test_listing_pages_use_a_constant_number_of_queries(
+    client, author, research_speak, industry_speak, url, django_assert_max_num_queries
+):
+    for day in range(10):
+        PostFactory(
+            author=author,
+            body="trial",
+            tags=[research_speak, industry_speak],
+            published_at=_at(2025, 3, day + 1),
+        )
+    with django_assert_max_num_queries(5):
+        assert client.get(url).status_code == 200

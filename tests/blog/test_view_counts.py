@@ -9,7 +9,6 @@ from django.test import Client
 from django.utils import timezone
 
 from blog.models import PostDailyViews
-from tests.blog.conftest import BROWSER_USER_AGENT
 from tests.factories import PostDailyViewsFactory, PostFactory
 
 
@@ -59,6 +58,13 @@ def test_bots_are_not_counted(client, db, user_agent):
     assert _views(post) == 0
 
 
+def test_a_head_request_is_answered_but_not_counted(reader, db):
+    post = PostFactory()
+    response = reader.head(post.get_absolute_url())
+    assert response.status_code == 200
+    assert _views(post) == 0
+
+
 def test_a_request_without_user_agent_is_not_counted(client, db):
     post = PostFactory()
     client.get(post.get_absolute_url())
@@ -66,9 +72,9 @@ def test_a_request_without_user_agent_is_not_counted(client, db):
 
 
 @pytest.mark.parametrize("state", ["draft", "scheduled"])
-def test_staff_previews_are_not_counted(admin_client, db, state):
+def test_staff_previews_are_not_counted(admin_client, browser_user_agent, state):
     post = PostFactory(**{state: True})
-    response = admin_client.get(post.get_absolute_url(), headers={"User-Agent": BROWSER_USER_AGENT})
+    response = admin_client.get(post.get_absolute_url(), headers={"User-Agent": browser_user_agent})
     assert response.status_code == 200
     assert not PostDailyViews.objects.filter(post=post).exists()
 
@@ -138,12 +144,12 @@ def test_concurrent_records_give_the_exact_total():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_readers_of_the_post_page_are_all_counted():
+def test_concurrent_readers_of_the_post_page_are_all_counted(browser_user_agent):
     post = PostFactory()
     visits = 4
 
     def work(index):
-        browser = Client(headers={"User-Agent": BROWSER_USER_AGENT})
+        browser = Client(headers={"User-Agent": browser_user_agent})
         for _ in range(visits):
             assert browser.get(post.get_absolute_url()).status_code == 200
 

@@ -1,0 +1,112 @@
+"""Fixtures for the moderation tests: a post by an author, the people who act on comments.
+
+The post's author is a member of the Authors group (staff); ``other_post`` belongs to
+another author. ``make`` stores comments as they are (no policy, an "imported" event);
+``submit`` goes through the reader path (``comment_submit``) with the policy, from a new
+IP address each time unless one is given, so the throttle only bites where a test wants it.
+"""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.services import Submission, comment_create_as_is, comment_submit
+from tests.factories import AuthorFactory, PostFactory, SuperuserFactory, UserFactory
+
+_addresses = itertools.count(1)
+
+
+@pytest.fixture
+def author(db):
+    return AuthorFactory(username="amara", email="amara@colloquy.example")
+
+
+@pytest.fixture
+def post(author):
+    return PostFactory(title="Relapse rates, explained", slug="relapse-rates", author=author)
+
+
+@pytest.fixture
+def other_author(db):
+    return AuthorFactory(username="lin", email="lin@colloquy.example")
+
+
+@pytest.fixture
+def other_post(other_author):
+    return PostFactory(title="Another author's post", slug="another-post", author=other_author)
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory(username="mod", is_staff=True, email="mod@colloquy.example")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return SuperuserFactory(username="root", email="root@colloquy.example")
+
+
+@pytest.fixture
+def reader(db):
+    """A logged-in reader: an account, but no staff status and no group."""
+    return UserFactory(username="reader", email="reader@example.org")
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()
+
+
+class CommentMaker:
+    """Comments stored as they are, a minute apart: make("text", parent=c, status=...)."""
+
+    def __init__(self, post):
+        self.post = post
+        self.clock = timezone.now() - datetime.timedelta(days=30)
+
+    def __call__(self, body="A comment.", *, parent=None, status=Comment.Status.APPROVED,
+                 name="", post=None, quote="", email=""):  # fmt: skip
+        self.clock += datetime.timedelta(minutes=1)
+        return comment_create_as_is(
+            post=post or self.post,
+            parent=parent,
+            body=body,
+            status=status,
+            submitted_at=self.clock,
+            source="test",
+            author_name=name,
+            author_email=email,
+            quote=quote,
+        )
+
+
+@pytest.fixture
+def make(post):
+    return CommentMaker(post)
+
+
+def fresh_ip() -> str:
+    number = next(_addresses)
+    return f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+
+
+@pytest.fixture
+def submit(post):
+    """Submit as a reader would: submit("text", author_email=..., honeypot=..., user=...)."""
+
+    def _submit(body="Hello there.", *, parent=None, user=None, target=None, ip=None, **fields):
+        return comment_submit(
+            post=target or post,
+            submission=Submission(body=body, **fields),
+            parent=parent,
+            user=user,
+            ip=fresh_ip() if ip is None else ip,
+        )
+
+    return _submit

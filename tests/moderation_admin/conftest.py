@@ -1,0 +1,165 @@
+"""Fixtures for the moderation screens in the admin, driven through Django's test client.
+
+People: ``moderator`` (staff, Moderators), ``author`` (staff, Authors, wrote ``post``),
+``other_author`` (wrote ``other_post``), ``superuser`` and ``plain_staff`` (staff, no group).
+``as_user(user)`` gives a client logged in as ``user``. ``make`` stores comments as they are
+(no policy, no IP address); ``submit`` goes through the reader path with the policy, from a
+new address each time, so held comments carry the policy's real reasons.
+"""
+
+import datetime
+import itertools
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.services import Submission, comment_create_as_is, comment_submit
+from moderation.models import ModerationEvent
+from tests.factories import AuthorFactory, PostFactory, SuperuserFactory, UserFactory
+
+QUEUE_URL = "/admin/moderation/pendingcomment/"
+CHANGELIST_URL = "/admin/comments/comment/"
+THREE_LINKS = "See https://a.example/1 and https://b.example/2 and https://c.example/3"
+
+_addresses = itertools.count(1)
+
+
+def change_url(comment) -> str:
+    return reverse("admin:comments_comment_change", args=[comment.pk])
+
+
+def events_of(comment, **filters) -> list[ModerationEvent]:
+    return list(ModerationEvent.objects.filter(comment_ref=comment.pk, **filters))
+
+
+def messages_of(response) -> list[tuple[str, str]]:
+    """(level tag, text) of every message the request queued."""
+    return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+
+
+def queue_ids(response) -> list[int]:
+    """The comment ids of the queue's items, in the order the page shows them."""
+    return [
+        int(pk)
+        for pk in re.findall(r'<article class="queue-item" id="queue-(\d+)"', text(response))
+    ]
+
+
+def queue_item(response, comment) -> str:
+    """The HTML of one comment's item in the queue."""
+    match = re.search(
+        rf'<article class="queue-item" id="queue-{comment.pk}".*?</article>', text(response), re.S
+    )
+    assert match, f"comment {comment.pk} is not in the queue"
+    return match.group(0)
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def status_of(comment) -> str:
+    return Comment.objects.get(pk=comment.pk).status
+
+
+@pytest.fixture
+def author(db):
+    return AuthorFactory(username="amara", email="amara@colloquy.example")
+
+
+@pytest.fixture
+def post(author):
+    return PostFactory(title="Relapse rates, explained", slug="relapse-rates", author=author)
+
+
+@pytest.fixture
+def other_author(db):
+    return AuthorFactory(username="lin", email="lin@colloquy.example")
+
+
+@pytest.fixture
+def other_post(other_author):
+    return PostFactory(title="Sample sizes, revisited", slug="sample-sizes", author=other_author)
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory(username="mod", is_staff=True, email="mod@colloquy.example")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return SuperuserFactory(username="root", email="root@colloquy.example")
+
+
+@pytest.fixture
+def plain_staff(db):
+    return UserFactory(username="clerk", is_staff=True, email="clerk@colloquy.example")
+
+
+@pytest.fixture
+def as_user(db):
+    def _as_user(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _as_user
+
+
+class CommentMaker:
+    """Comments stored as they are, a minute apart: make("text", parent=c, status=...)."""
+
+    def __init__(self, post):
+        self.post = post
+        self.clock = timezone.now() - datetime.timedelta(days=30)
+
+    def __call__(self, body="A comment.", *, parent=None, status=Comment.Status.APPROVED,
+                 name="", post=None, quote="", email="", ip=""):  # fmt: skip
+        self.clock += datetime.timedelta(minutes=1)
+        return comment_create_as_is(
+            post=post or self.post,
+            parent=parent,
+            body=body,
+            status=status,
+            submitted_at=self.clock,
+            source="test",
+            author_name=name,
+            author_email=email,
+            quote=quote,
+            ip=ip,
+        )
+
+
+@pytest.fixture
+def make(post):
+    return CommentMaker(post)
+
+
+def fresh_ip() -> str:
+    number = next(_addresses)
+    return f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+
+
+@pytest.fixture
+def submit(post):
+    """Submit as a reader would: submit("text", author_email=..., parent=..., target=post)."""
+
+    def _submit(body="Hello there.", *, parent=None, user=None, target=None, ip=None, **fields):
+        return comment_submit(
+            post=target or post,
+            submission=Submission(body=body, **fields),
+            parent=parent,
+            user=user,
+            ip=fresh_ip() if ip is None else ip,
+        )
+
+    return _submit

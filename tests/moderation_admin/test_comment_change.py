@@ -1,0 +1,242 @@
+"""The comment change form: edits need a reason, keep the original, and can be undone."""
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Comment, CommentRevision
+from moderation.models import ModerationEvent
+
+from .conftest import change_url, events_of, messages_of, text
+
+Action = ModerationEvent.Action
+ORIGINAL = "This is a stupid idea about the data."
+EDITED = "This is a questionable idea about the data."
+NOTE = "part of this comment was not fit for purpose"
+
+
+def form_data(comment, **changes) -> dict:
+    data = {"body": comment.body, "quote": comment.quote, "reason": "", "public_note": ""}
+    data.update(changes)
+    data["_save"] = "Save"
+    return data
+
+
+def restore_url(comment, revision) -> str:
+    return reverse("admin:comments_comment_restore_revision", args=[comment.pk, revision.pk])
+
+
+@pytest.fixture
+def comment(make):
+    return make(ORIGINAL, name="Ann", email="ann@example.org")
+
+
+@pytest.fixture
+def edited(as_user, moderator, comment):
+    """``comment`` after a moderator changed one word, with a reason and a public note."""
+    response = as_user(moderator).post(
+        change_url(comment), form_data(comment, body=EDITED, reason="insult", public_note=NOTE)
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    comment.refresh_from_db()
+    return comment
+
+
+def test_moderator_sees_body_quote_reason_and_note_fields(as_user, moderator, comment):
+    page = text(as_user(moderator).get(change_url(comment)))
+
+    for field in ("body", "quote", "reason", "public_note"):
+        assert f'name="{field}"' in page
+    assert ORIGINAL in page
+
+
+def test_changing_the_body_without_a_reason_is_refused(as_user, moderator, comment):
+    response = as_user(moderator).post(change_url(comment), form_data(comment, body=EDITED))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "reason": ["Say why you are changing this comment."]
+    }
+    assert "Say why you are changing this comment." in text(response)
+    comment.refresh_from_db()
+    assert comment.body == ORIGINAL
+    assert comment.edited_at is None
+    assert comment.revisions.count() == 1
+    assert events_of(comment, actor=moderator) == []
+
+
+def test_a_blank_reason_is_no_reason(as_user, moderator, comment):
+    response = as_user(moderator).post(
+        change_url(comment), form_data(comment, body=EDITED, reason="   ")
+    )
+
+    assert response.status_code == 200
+    assert "reason" in response.context["adminform"].form.errors
+    assert Comment.objects.get(pk=comment.pk).body == ORIGINAL
+
+
+def test_edit_with_reason_changes_the_text_and_keeps_both_versions(edited, moderator):
+    assert edited.body == EDITED
+    assert edited.edited_at is not None
+    assert edited.edit_note == NOTE
+    original, new = CommentRevision.objects.filter(comment=edited)
+    assert original.body == ORIGINAL
+    assert original.edited_by is None
+    assert (new.body, new.edited_by, new.reason) == (EDITED, moderator, "insult")
+    [event] = events_of(edited, actor=moderator)
+    assert (event.action, event.reason) == (Action.EDITED, "insult")
+    assert event.from_status == event.to_status == "approved"
+
+
+def test_public_page_shows_the_new_text_and_the_note_not_the_original(edited, client, post):
+    page = text(client.get(post.get_absolute_url()))
+
+    assert EDITED in page
+    assert f"Edited by a moderator: {NOTE}" in page
+    assert "stupid" not in page
+
+
+def test_public_permalink_does_not_show_the_original(edited, client):
+    response = client.get(edited.get_absolute_url(), follow=True)
+
+    assert response.status_code == 200
+    assert "stupid" not in text(response)
+
+
+def test_moderator_sees_the_original_and_a_word_diff_in_the_history(edited, as_user, moderator):
+    response = as_user(moderator).get(change_url(edited))
+    page = text(response)
+
+    assert '<table class="revisions">' in page
+    assert ORIGINAL in page  # the first revision, in full
+    assert "<del>stupid</del><ins>questionable</ins>" in page
+    assert "insult" in page  # why
+    assert "mod" in page  # by whom
+    assert "edited" in page  # the event log
+
+
+def test_history_offers_to_restore_only_versions_unlike_the_current_one(edited, as_user, moderator):
+    original, current = edited.revisions.all()
+
+    page = text(as_user(moderator).get(change_url(edited)))
+
+    assert f'form="restore-{original.pk}"' in page
+    assert f'form="restore-{current.pk}"' not in page
+    assert (
+        f'<form id="restore-{original.pk}" method="post" action="{restore_url(edited, original)}">'
+        in page
+    )
+
+
+def test_restore_brings_the_original_back_with_a_new_revision_and_event(edited, as_user, moderator):
+    original = edited.revisions.first()
+
+    response = as_user(moderator).post(restore_url(edited, original))
+
+    assert response.status_code == 302
+    assert response["Location"] == change_url(edited)
+    edited.refresh_from_db()
+    assert edited.body == ORIGINAL
+    assert [r.body for r in edited.revisions.all()] == [ORIGINAL, EDITED, ORIGINAL]
+    assert edited.revisions.last().edited_by == moderator
+    [event] = events_of(edited, action=Action.REVISION_RESTORED)
+    assert event.actor == moderator
+    assert event.reason == "restored an earlier version"
+    assert ("success", "The earlier version is back.") in messages_of(response)
+
+
+def test_restore_needs_a_post(edited, as_user, moderator):
+    response = as_user(moderator).get(restore_url(edited, edited.revisions.first()))
+
+    assert response.status_code == 405
+    assert Comment.objects.get(pk=edited.pk).body == EDITED
+
+
+def test_restore_of_another_comments_revision_is_404(edited, as_user, moderator, make):
+    stranger = make("Someone else's words.")
+
+    response = as_user(moderator).post(restore_url(edited, stranger.revisions.first()))
+
+    assert response.status_code == 404
+    assert Comment.objects.get(pk=edited.pk).body == EDITED
+
+
+def test_author_cannot_restore_a_revision(edited, as_user, author):
+    response = as_user(author).post(restore_url(edited, edited.revisions.first()))
+
+    assert response.status_code == 302
+    assert Comment.objects.get(pk=edited.pk).body == EDITED
+    assert events_of(edited, actor=author) == []
+    assert [level for level, _message in messages_of(response)] == ["error"]
+
+
+def test_quote_not_in_the_answered_comment_is_refused(as_user, moderator, make):
+    parent = make("Relapse is common in the first year.")
+    reply = make("Not so.", parent=parent, quote="common in the first year")
+
+    response = as_user(moderator).post(
+        change_url(reply), form_data(reply, quote="words nobody wrote", reason="fix quote")
+    )
+
+    reply.refresh_from_db()
+    assert reply.quote == "common in the first year"
+    assert events_of(reply, actor=moderator) == []
+    assert ("error", "The quote is not in the comment this one answers.") in messages_of(response)
+
+
+def test_quote_can_be_shortened_to_part_of_the_answered_comment(as_user, moderator, make):
+    parent = make("Relapse is common in the first year.")
+    reply = make("Not so.", parent=parent, quote="common in the first year")
+
+    as_user(moderator).post(
+        change_url(reply), form_data(reply, quote="the first year", reason="shorter quote")
+    )
+
+    reply.refresh_from_db()
+    assert reply.quote == "the first year"
+    assert reply.body == "Not so."
+    [event] = events_of(reply, actor=moderator)
+    assert event.action == Action.EDITED
+
+
+def test_saving_a_multiline_comment_unchanged_needs_no_reason(as_user, moderator, make):
+    comment = make("First paragraph.\n\nSecond paragraph.")
+    # Browsers send a textarea's line breaks as CRLF.
+    data = form_data(comment, body="First paragraph.\r\n\r\nSecond paragraph.")
+
+    response = as_user(moderator).post(change_url(comment), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert events_of(comment, actor=moderator) == []
+
+
+def test_author_sees_body_and_quote_read_only(as_user, author, comment):
+    response = as_user(author).get(change_url(comment))
+    page = text(response)
+
+    assert response.status_code == 200
+    assert ORIGINAL in page
+    assert 'name="body"' not in page
+    assert 'name="quote"' not in page
+    assert 'name="reason"' not in page
+
+
+def test_author_posting_a_changed_body_changes_nothing(as_user, author, comment):
+    as_user(author).post(
+        change_url(comment), form_data(comment, body=EDITED, reason="I am the author")
+    )
+
+    comment.refresh_from_db()
+    assert comment.body == ORIGINAL
+    assert comment.edited_at is None
+    assert comment.revisions.count() == 1
+    assert events_of(comment, actor=author) == []
+
+
+def test_author_cannot_open_a_comment_on_another_authors_post(as_user, author, make, other_post):
+    theirs = make("On another post.", post=other_post)
+
+    response = as_user(author).get(change_url(theirs))
+
+    # The admin redirects to its index with a message for an object outside the queryset.
+    assert response.status_code == 302
+    assert "On another post." not in text(response)
