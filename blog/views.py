@@ -10,12 +10,14 @@ from django.db.models import F, Value
 from django.db.models.functions import Replace, TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from . import pagecache
 from .models import AuthorProfile, Post, PostDailyViews, Series
 
 BOT_USER_AGENT = re.compile(
@@ -49,6 +51,14 @@ def highlight(snippet: str) -> str:
     )
 
 
+def comment_page_number(request) -> int:
+    """The ``cpage`` the discussion under a post is showing (1 when absent or bad)."""
+    try:
+        return max(1, int(request.GET.get("cpage", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
 def _page(request, queryset):
     return Paginator(queryset, settings.POSTS_PER_PAGE).get_page(request.GET.get("page"))
 
@@ -74,7 +84,19 @@ def post_list(request):
 @require_safe
 def post_detail(request, slug):
     post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
-    response = render(request, "blog/post_detail.html", {"post": post})
+    if post.is_published and pagecache.cacheable(request):
+        key = pagecache.page_key(post, page=comment_page_number(request))
+        html = pagecache.get(key)
+        if html is None:
+            html = render_to_string(
+                "blog/post_detail.html",
+                {"post": post, "csrf_token": pagecache.CSRF_PLACEHOLDER},
+                request,
+            )
+            pagecache.put(key, html)
+        response = HttpResponse(pagecache.personalise(request, html))
+    else:
+        response = render(request, "blog/post_detail.html", {"post": post})
     if not post.is_published:
         # A draft preview must never be cached by a browser or proxy.
         add_never_cache_headers(response)

@@ -131,6 +131,9 @@ LOGIN_URL = "admin:login"
 
 # Posts per page on lists.
 POSTS_PER_PAGE = 10
+# Anonymous readers' post pages are served from the shared cache for up to this long
+# (every comment change retires them at once); 0 turns the page cache off.
+POST_PAGE_CACHE_SECONDS = env.int("POST_PAGE_CACHE_SECONDS", default=300)
 
 # Comments. The policy hook decides a new comment's status (and may refuse it).
 COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")

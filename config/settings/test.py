@@ -19,3 +19,7 @@ WHITENOISE_USE_FINDERS = True
 # Parallel runs against one server (several developers, or CI's two passes) need their own
 # test database: TEST_DATABASE_NAME=test_mine make test.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}  # noqa: F405
+
+# Tests see every page freshly rendered unless they test the page cache itself
+# (tests/blog/test_page_cache.py turns it on).
+POST_PAGE_CACHE_SECONDS = 0

@@ -127,7 +127,7 @@ def _in_threads(work) -> list[Exception]:
     return errors
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_records_give_the_exact_total():
     post = PostFactory()
     server_processes = set()
@@ -143,7 +143,7 @@ def test_concurrent_records_give_the_exact_total():
     assert PostDailyViews.objects.filter(post=post).count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_readers_of_the_post_page_are_all_counted(browser_user_agent):
     post = PostFactory()
     visits = 4

@@ -1,0 +1,96 @@
+"""Anonymous readers get post pages from the shared cache; every change shows at once."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import Comment
+from comments.services import Submission, comment_submit
+from moderation.services import comment_approve, comment_edit
+from tests.factories import PostFactory
+
+UA = {"HTTP_USER_AGENT": "Mozilla/5.0"}
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.POST_PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def post(db):
+    return PostFactory(title="Cached post")
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, **UA).status_code == 200
+    return len(queries)
+
+
+def test_second_view_is_served_from_cache_with_fewer_queries(post):
+    reader = Client()
+    cold = queries_for(reader, post.get_absolute_url())
+    warm = queries_for(Client(), post.get_absolute_url())
+    assert warm < cold
+    # Post lookup and the view count remain; the discussion is not queried again.
+    assert warm <= 3
+
+
+def test_each_reader_gets_their_own_csrf_token_and_can_post(post):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page_one = first.get(post.get_absolute_url(), **UA)
+    page_two = second.get(post.get_absolute_url(), **UA)
+    assert "__colloquy_csrf_token__" not in page_two.text
+    assert "csrftoken" in page_two.cookies
+    token = page_two.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert token not in page_one.text
+    response = second.post(
+        f"/comments/post/{post.pk}/",
+        {"body": "Posting from a cached page.", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+
+
+def test_approval_and_edit_show_at_once(post, django_capture_on_commit_callbacks):
+    reader = Client()
+    held = comment_submit(post=post, submission=Submission(body="First words here."))
+    assert "First words here." not in reader.get(post.get_absolute_url(), **UA).text
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_approve(comment=held, actor=post.author)
+    assert "First words here." in Client().get(post.get_absolute_url(), **UA).text
+    post.author.groups.add(
+        *__import__("django.contrib.auth.models", fromlist=["Group"]).Group.objects.filter(
+            name="Moderators"
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_edit(
+            comment=Comment.objects.get(pk=held.pk),
+            actor=type(post.author).objects.get(pk=post.author.pk),
+            reason="tidy",
+            body="Changed words.",
+            public_note="we tidied this",
+        )
+    page = Client().get(post.get_absolute_url(), **UA).text
+    assert "Changed words." in page and "First words here." not in page
+
+
+def test_reader_with_a_held_comment_sees_it_others_do_not(post):
+    writer = Client()
+    Client().get(post.get_absolute_url(), **UA)  # warm the cache
+    writer.post(f"/comments/post/{post.pk}/", {"body": "My held comment."})
+    assert "My held comment." in writer.get(post.get_absolute_url(), **UA).text
+    assert "My held comment." not in Client().get(post.get_absolute_url(), **UA).text
+
+
+def test_post_edit_shows_at_once(post):
+    Client().get(post.get_absolute_url(), **UA)
+    post.title = "A new title"
+    post.save()
+    assert "A new title" in Client().get(post.get_absolute_url(), **UA).text
