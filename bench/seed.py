@@ -5,6 +5,7 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from blog.models import Post
@@ -27,8 +28,13 @@ def _text(rng: random.Random, index: int) -> str:
     return words.capitalize() + "."
 
 
-def seed_post(slug: str, count: int, *, seed: int = 1) -> Post:
-    """A published post with ``count`` approved comments: threads up to depth 4, quotes."""
+def seed_post(slug: str, count: int, *, seed: int = 1, status: str = "") -> Post:
+    """A published post with ``count`` comments: threads up to depth 4, quotes.
+
+    They are approved unless ``status`` says otherwise (``Comment.Status.PENDING`` fills
+    the moderation queue).
+    """
+    status = status or Comment.Status.APPROVED
     rng = random.Random(seed)
     author, _ = get_user_model().objects.get_or_create(
         username="bench-author", defaults={"is_staff": True}
@@ -77,13 +83,33 @@ def seed_post(slug: str, count: int, *, seed: int = 1) -> Post:
         for index in thread:
             node = nodes[index]
             node["tree_id"] = next_tree + thread_no
+    # Ids come from the table's sequence up front, so parents are known at insert time
+    # and one bulk insert writes the whole discussion.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Comment._meta.db_table, count],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    # A pool of distinct texts, each rendered once: linkify is the slow part of seeding.
+    pool = [_text(rng, index) for index in range(min(count, 300))]
+    rendered = {body: render_comment(body) for body in pool}
     for index, node in enumerate(nodes):
-        body = _text(rng, index)
+        body = pool[index % len(pool)]
+        node["body"] = body
+        parent = node["parent"]
         comment = Comment(
+            pk=ids[index],
             post=post,
+            parent_id=ids[parent] if parent is not None else None,
+            reply_to_id=ids[parent] if parent is not None else None,
+            quote=" ".join(nodes[parent]["body"].split()[:6])
+            if parent is not None and index % 4 == 0
+            else "",
             author_name="" if index % 3 == 0 else f"Reader {index % 97}",
             author_email=f"reader{index % 97}@example.org",
             body=body,
+            body_html=rendered[body],
             status=Comment.Status.APPROVED,
             submitted_at=start + datetime.timedelta(minutes=index),
             lft=node["lft"],
@@ -92,20 +118,7 @@ def seed_post(slug: str, count: int, *, seed: int = 1) -> Post:
             level=node["level"],
         )
         comments.append(comment)
-    for comment in comments:
-        comment.body_html = render_comment(comment.body)
     created = Comment.objects.bulk_create(comments, batch_size=1000)
-    # Parents (and quotes of their text) are set once the ids exist.
-    updates = []
-    for index, node in enumerate(nodes):
-        if node["parent"] is not None:
-            comment = created[index]
-            parent = created[node["parent"]]
-            comment.parent_id = comment.reply_to_id = parent.pk
-            if index % 4 == 0:
-                comment.quote = " ".join(parent.body.split()[:6])
-            updates.append(comment)
-    Comment.objects.bulk_update(updates, ["parent", "reply_to", "quote"], batch_size=1000)
     CommentRevision.objects.bulk_create(
         [CommentRevision(comment=c, body=c.body, quote=c.quote, reason="bench") for c in created],
         batch_size=1000,

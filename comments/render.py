@@ -7,9 +7,9 @@ translated words and URL prefixes looked up once per page, not once per comment.
 """
 
 from dataclasses import dataclass
+from html import escape  # the stdlib one: Django's wraps it for lazy strings, at a cost
 
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -52,23 +52,22 @@ class Words:
         )
 
 
-def _name(row: dict | None, words: Words) -> str:
-    if row is None:
+def _name(entry, words: Words) -> str:
+    if entry is None or not entry.author_name:
         return words.anonymous
-    return escape(row["author_name"]) if row["author_name"] else words.anonymous
+    return escape(entry.author_name)
 
 
 def render_entry(entry, words: Words, *, comments_open: bool) -> str:
-    row = entry.row
-    pk = row["id"]
-    classes = f"comment indent-{row['indent']}"
+    pk = entry.id
+    classes = f"comment indent-{entry.indent}"
     if entry.placeholder:
         return (
             f'<li id="comment-{pk}" class="{classes} comment-placeholder" data-comment-id="{pk}"'
             f' data-replies="{entry.reply_count}"><p class="comment-removed">{words.removed}</p>'
             "</li>"
         )
-    role = row["role"]
+    role = entry.role
     if entry.own_pending:
         classes += " comment-pending"
     if role:
@@ -77,7 +76,7 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         f'<li id="comment-{pk}" class="{classes}" data-comment-id="{pk}"'
         f' data-replies="{entry.reply_count}"><article aria-labelledby="comment-{pk}-by">'
         f'<header class="comment-header"><span id="comment-{pk}-by" class="comment-author">'
-        f"<bdi>{_name(row, words)}</bdi></span>"
+        f"<bdi>{_name(entry, words)}</bdi></span>"
     ]
     if role == "author":
         parts.append(f' <span class="badge badge-author">{words.author}</span>')
@@ -85,39 +84,39 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         parts.append(f' <span class="badge badge-moderator">{words.moderator}</span>')
     parts.append(
         f' <a class="comment-permalink" href="{words.permalink_prefix}{pk}/"'
-        f' title="{words.link_title}"><time datetime="{row["iso_time"]}">{row["local_time"]}'
+        f' title="{words.link_title}"><time datetime="{entry.iso_time}">{entry.local_time}'
         "</time></a>"
     )
     reply_to = entry.reply_to
-    if row["show_in_reply_to"]:
+    if entry.show_in_reply_to:
         parts.append(
             f' <span class="in-reply-to">{words.in_reply_to}'
-            f' <a href="#comment-{row["reply_to_id"]}"><bdi>{_name(reply_to.row, words)}</bdi></a>'
+            f' <a href="#comment-{entry.reply_to_id}"><bdi>{_name(reply_to, words)}</bdi></a>'
             "</span>"
         )
     if entry.own_pending:
         parts.append(f' <strong class="badge badge-pending">{words.awaiting}</strong>')
     parts.append("</header>")
-    if row["quote"]:
-        source = row["reply_to_id"]
+    if entry.quote:
+        source = entry.reply_to_id
         parts.append(
-            f'<blockquote class="comment-quote" cite="#comment-{source}"><p>{escape(row["quote"])}'
+            f'<blockquote class="comment-quote" cite="#comment-{source}"><p>{escape(entry.quote)}'
             "</p><footer>"
         )
         if reply_to is not None:
             parts.append(
-                f'<a href="#comment-{source}">{words.quoting} <bdi>{_name(reply_to.row, words)}'
+                f'<a href="#comment-{source}">{words.quoting} <bdi>{_name(reply_to, words)}'
                 "</bdi></a>"
             )
-        if row["quote_outdated"]:
+        if entry.quote_outdated:
             parts.append(f' <em class="quote-outdated">({words.earlier_version})</em>')
         parts.append("</footer></blockquote>")
-    parts.append(f'<div class="comment-body">{row["body_html"]}</div>')
-    if row["edited_at"] or row["edit_note"]:
-        note = f": {escape(row['edit_note'])}" if row["edit_note"] else ""
+    parts.append(f'<div class="comment-body">{entry.body_html}</div>')
+    if entry.edited_at or entry.edit_note:
+        note = f": {escape(entry.edit_note)}" if entry.edit_note else ""
         when = (
-            f' <time datetime="{row["edited_iso"]}">({row["edited_local"]})</time>'
-            if row["edited_at"]
+            f' <time datetime="{entry.edited_iso}">({entry.edited_local})</time>'
+            if entry.edited_at
             else ""
         )
         parts.append(f'<p class="comment-edited">{words.edited}{note}{when}</p>')

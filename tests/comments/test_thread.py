@@ -37,6 +37,18 @@ def post_page_queries(client, post) -> int:
     return len(queries)
 
 
+def test_post_page_query_count_is_small_and_the_same_at_any_size(client, settings, db):
+    """Issue 6's budget: at most 6 queries at 0, 10, 1,000 and 5,000 comments."""
+    from bench.seed import seed_post
+
+    settings.COMMENTS_THREADS_PER_PAGE = 10_000
+    counts = {}
+    for size in (0, 10, 1000, 5000):
+        counts[size] = post_page_queries(client, seed_post(f"size-{size}", size))
+    assert len(set(counts.values())) == 1, counts
+    assert counts[0] <= 6, counts
+
+
 def test_post_page_query_count_is_constant(client, make, post, settings):
     settings.COMMENTS_THREADS_PER_PAGE = 10_000
     empty = post_page_queries(client, post)
