@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 WITH_DB := $(PY) -m config.devdb --
 
-.PHONY: run test install lint format clean-db
+.PHONY: run test install lint format clean-db backup restore bench
 
 install: $(VENV)/.installed
 
@@ -33,9 +33,34 @@ test: install
 	  $(PY) -m ruff format --check . && \
 	  $(PY) -m pytest $(PYTEST_ARGS)'
 
+# Back up the database to backups/colloquy-<time>.dump (or FILE=path), and restore one.
+backup: install
+	$(WITH_DB) $(PY) -m config.backup dump $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/colloquy-....dump"; exit 2; }
+	$(WITH_DB) $(PY) -m config.backup restore $(FILE)
+
 lint:
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
 clean-db:
 	rm -rf .pgdata
+
+# The benchmark of issue 6 (see README, "Benchmarks"): its own database, two gunicorns,
+# wrk. Needs wrk from Debian's packages: installed here when missing and run as root.
+bench: install $(VENV)/.bench-installed
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing wrk with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "make bench needs wrk: sudo apt-get install wrk (Debian/Ubuntu), brew install wrk (macOS)"; \
+	    exit 1; \
+	  fi; }
+	$(WITH_DB) $(PY) -m bench.run $(BENCH_ARGS)
+
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@

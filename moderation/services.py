@@ -1,8 +1,10 @@
 """Every change to an existing comment: plain functions with an actor, one audit event each.
 
 Views, admin actions and management commands call these and nothing else; no code
-changes a comment's status with ``queryset.update``. Each function runs in a transaction,
-locks the comment's row, checks the actor's permission and appends a ModerationEvent.
+changes a comment's status with ``queryset.update``. Mail goes out after the commit, and
+``robust=True`` keeps a failing mail server from turning a saved decision into an error.
+Each function runs in a transaction, locks the comment's row, checks the actor's
+permission and appends a ModerationEvent.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -86,7 +88,7 @@ def _transition(*, comment, actor, to_status, action, reason="", allowed_from) -
         reason=reason,
     )
     if to_status == Status.APPROVED and not announced:
-        transaction.on_commit(lambda: notifications.reply_published(comment.pk))
+        transaction.on_commit(lambda: notifications.reply_published(comment.pk), robust=True)
     return comment
 
 
@@ -223,7 +225,7 @@ def comment_edit(
         to_status=comment.status,
         reason=reason.strip(),
     )
-    transaction.on_commit(lambda: notifications.comment_edited(comment.pk))
+    transaction.on_commit(lambda: notifications.comment_edited(comment.pk), robust=True)
     return comment
 
 
@@ -314,4 +316,4 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
         )  # fmt: skip
     if comment.status == Status.APPROVED and source == "reader":
         pk = comment.pk
-        transaction.on_commit(lambda: notifications.reply_published(pk))
+        transaction.on_commit(lambda: notifications.reply_published(pk), robust=True)
