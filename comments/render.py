@@ -28,6 +28,7 @@ class Words:
     quoting: str
     in_reply_to: str
     reply: str
+    to: str
     link_title: str
     permalink_prefix: str
     reply_suffix: str
@@ -46,9 +47,10 @@ class Words:
             quoting=escape(_("quoting")),
             in_reply_to=escape(_("in reply to")),
             reply=escape(_("Reply")),
+            to=escape(_("to")),
             link_title=escape(_("Link to this comment")),
             permalink_prefix=permalink[: permalink.rindex("0/")],
-            reply_suffix=reverse("comments:reply", args=[0])[len(permalink) :],
+            reply_suffix=reverse("comments:reply", args=[0])[len(permalink) - 1 :],
         )
 
 
@@ -124,7 +126,8 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         parts.append(
             f'<footer class="comment-actions"><a class="reply-link"'
             f' href="{words.permalink_prefix}{pk}{words.reply_suffix}" data-reply-to="{pk}">'
-            f"{words.reply}</a></footer>"
+            f'{words.reply}<span class="visually-hidden"> {words.to} {_name(entry, words)}'
+            "</span></a></footer>"
         )
     parts.append("</article></li>")
     return "".join(parts)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from blog.sitemaps import PostSitemap, SeriesSitemap
@@ -7,7 +9,14 @@ from blog.views import robots_txt
 
 sitemaps = {"posts": PostSitemap, "series": SeriesSitemap}
 
+
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -1,12 +1,33 @@
-/* Colloquy comments: inline reply and quote-and-reply. Everything also works without it. */
+/* Colloquy comments: inline reply, quote-and-reply, and focus for the form's errors.
+   Everything also works without it: Reply is a link to a reply page of its own. */
 (function () {
   "use strict";
+
+  /* A form sent back with errors: focus the summary so it is read out at once, and let its
+     links put the cursor in the field they name (following "#id" only scrolls). */
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) { return; }
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + field.id + "']");
+      (label || field).scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
+  }
+
   var form = document.getElementById("comment-form");
   if (!form || !document.querySelector(".comment-list")) { return; }
   var home = document.createComment("comment-form-home");
   form.parentNode.insertBefore(home, form);
-  var heading = form.querySelector("h3");
+  var heading = document.getElementById("comment-form-heading");
   var homeHeading = heading ? heading.textContent : "";
+  // Translated by the template: "Reply to %(name)s", "Quote and reply".
+  var replyHeading = form.dataset.replyHeading || "Reply to %(name)s";
+  var quoteLabel = form.dataset.quoteButton || "Quote and reply";
   var parentInput = form.querySelector("input[name=parent]");
   var quoteInput = form.querySelector("textarea[name=quote]");
   var quoteField = form.querySelector(".field-quote");
@@ -14,21 +35,33 @@
   var cancel = form.querySelector(".cancel-reply");
   var quoteButton = null;
   var pendingQuote = { id: null, text: "" };
+  var openedFrom = null; // the Reply link to return focus to when the reply is cancelled
 
   function authorOf(item) {
     var name = item.querySelector(".comment-author");
     return name ? name.textContent.trim() : "";
   }
 
+  function showReplyHeading(name) {
+    if (!heading) { return; }
+    // The name goes in a <bdi>, as on the page: a right-to-left name must not reorder it.
+    var parts = replyHeading.split("%(name)s");
+    var bdi = document.createElement("bdi");
+    bdi.textContent = name;
+    heading.textContent = "";
+    heading.append(parts[0], bdi, parts.slice(1).join(""));
+  }
+
   function openReply(item, quote) {
     var article = item.querySelector("article");
     article.insertAdjacentElement("afterend", form);
     parentInput.value = item.dataset.commentId;
-    if (heading) { heading.textContent = "Reply to " + authorOf(item); }
+    showReplyHeading(authorOf(item));
     quoteInput.value = quote || "";
     quoteField.hidden = !quote;
     cancel.hidden = false;
     form.classList.add("is-reply");
+    openedFrom = item.querySelector(".reply-link");
     body.focus();
   }
 
@@ -40,16 +73,21 @@
     cancel.hidden = true;
     form.classList.remove("is-reply");
     if (heading) { heading.textContent = homeHeading; }
+    if (openedFrom) { openedFrom.focus(); }
+    openedFrom = null;
   }
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest(".reply-link[data-reply-to]");
-    if (link) {
+    // A Ctrl/Cmd/Shift/middle click still opens the reply page in a new tab or window.
+    var modified = event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey ||
+      event.altKey;
+    if (link && !modified) {
       event.preventDefault();
       openReply(link.closest(".comment"), "");
       return;
     }
-    if (event.target === quoteButton) {
+    if (quoteButton && event.target === quoteButton) {
       event.preventDefault();
       var item = document.getElementById("comment-" + pendingQuote.id);
       if (item) { openReply(item, pendingQuote.text); }
@@ -57,6 +95,9 @@
     }
   });
   cancel.addEventListener("click", function () { closeReply(); });
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && form.classList.contains("is-reply")) { closeReply(); }
+  });
 
   function hideQuoteButton() {
     if (quoteButton) { quoteButton.hidden = true; }
@@ -72,6 +113,7 @@
     if (!bodyEl || !end || end.closest(".comment-body") !== bodyEl) { return null; }
     var item = bodyEl.closest(".comment");
     if (!item || !item.querySelector(".reply-link")) { return null; }
+    // The server compares quotes with whitespace collapsed; paragraph breaks become spaces.
     var text = selection.toString().replace(/\s+/g, " ").trim();
     return text ? { item: item, text: text } : null;
   }
@@ -84,10 +126,9 @@
       quoteButton = document.createElement("button");
       quoteButton.type = "button";
       quoteButton.className = "quote-reply";
-      quoteButton.textContent = "Quote and reply";
+      quoteButton.textContent = quoteLabel;
     }
-    var actions = found.item.querySelector(".comment-actions");
-    actions.appendChild(quoteButton);
+    found.item.querySelector(".comment-actions").appendChild(quoteButton);
     quoteButton.hidden = false;
   }
 

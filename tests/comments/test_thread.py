@@ -76,6 +76,9 @@ def test_comment_shows_name_time_permalink_badge_quote(client, make, post, submi
     html = client.get(post.get_absolute_url()).text
     assert "<bdi>Ruth</bdi>" in html
     assert f'href="/comments/{answer.pk}/"' in html
+    reply_link = f'<a class="reply-link" href="/comments/{answer.pk}/reply/"'
+    assert reply_link in html
+    assert client.get(f"/comments/{answer.pk}/reply/").status_code == 200
     assert re.search(rf'<li id="comment-{answer.pk}"[^>]*comment-by-author', html)
     assert 'class="badge badge-author">Author<' in html
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d">', html)

@@ -5,17 +5,19 @@ Chromium runs for all of them; each test gets a fresh context (cookies, storage)
 They are skipped only when no `chromium` is on PATH; CI (.ci/run) installs it.
 
 The fixture names (`chromium_browser`, `desktop_page`, `phone_page`, `browser_login`,
-`console_problems`) deliberately avoid pytest-playwright's (`browser`, `context`, `page`…),
-so installing that plugin later cannot silently swap them.
+`console_problems`, `roles`, `select_text`) deliberately avoid pytest-playwright's (`browser`,
+`context`, `page`…), so installing that plugin later cannot silently swap them.
 """
 
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 CHROMIUM = shutil.which("chromium")
@@ -154,3 +156,61 @@ def browser_login(live_server) -> Callable:
         )
 
     return log_in
+
+
+@pytest.fixture
+def roles(transactional_db) -> dict[str, Group]:
+    """The "Authors" and "Moderators" groups, with the permissions the migrations give them.
+
+    Live-server tests are transactional, and the flush after each one deletes the groups the
+    migrations created (post_migrate brings back the permissions, not the groups or grants).
+    """
+    blog_roles = import_module("blog.migrations.0002_roles")
+    grants = {
+        "Authors": [("blog", code) for code in blog_roles.AUTHOR_PERMISSIONS],
+        "Moderators": [("blog", code) for code in blog_roles.MODERATOR_PERMISSIONS]
+        + [("comments", "can_moderate")],
+    }
+    for name, codes in import_module("moderation.migrations.0002_role_permissions").GRANTS.items():
+        grants[name] += codes
+    groups = {}
+    for name, codes in grants.items():
+        groups[name], _ = Group.objects.get_or_create(name=name)
+        groups[name].permissions.add(
+            *[
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in codes
+            ]
+        )
+    return groups
+
+
+SELECT_TEXT = """([selector, start, end]) => {
+  const root = document.querySelector(selector);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let started = false;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const from = started ? -1 : node.data.indexOf(start);
+    if (from >= 0) { range.setStart(node, from); started = true; }
+    const to = started ? node.data.indexOf(end, from >= 0 ? from : 0) : -1;
+    if (to >= 0) { range.setEnd(node, to + end.length); break; }
+  }
+  if (!started) { throw new Error(`"${start}" is not in ${selector}`); }
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  root.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+}"""
+
+
+@pytest.fixture
+def select_text() -> Callable:
+    """`select_text(page, selector, start, end)`: select, as a mouse drag would, from the first
+    text `start` to the text `end` inside the element `selector` (they may be in different
+    paragraphs), then release the button (a `mouseup`)."""
+
+    def select(page, selector: str, start: str, end: str) -> None:
+        page.evaluate(SELECT_TEXT, [selector, start, end])
+
+    return select
