@@ -7,7 +7,8 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Local memory, unless a test starts server processes that must share one (two nodes).
+CACHES = {"default": env.cache("TEST_CACHE_URL", default="locmemcache://")}
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
@@ -22,4 +23,4 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 
 # Tests see every page freshly rendered unless they test the page cache itself
 # (tests/blog/test_page_cache.py turns it on).
-POST_PAGE_CACHE_SECONDS = 0
+POST_PAGE_CACHE_SECONDS = env.int("TEST_POST_PAGE_CACHE_SECONDS", default=0)

@@ -39,8 +39,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def server(transactional_db):
+def start_gunicorn(*, workers: int = 3, extra_env: dict | None = None):
+    """A gunicorn serving the test database; returns (process, port) once it listens."""
     from django.db import connections
 
     connections.close_all()
@@ -49,10 +49,10 @@ def server(transactional_db):
         **os.environ,
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "CONN_MAX_AGE": "60",
+        **(extra_env or {}),
     }
     process = subprocess.Popen(  # noqa: S603 - our own server
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "3",
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -66,9 +66,19 @@ def server(transactional_db):
     else:
         process.kill()
         pytest.fail("gunicorn did not start: " + process.stdout.read().decode()[-2000:])
-    yield port
+    return process, port
+
+
+def stop(process) -> None:
     process.terminate()
     process.wait(timeout=20)
+
+
+@pytest.fixture
+def server(transactional_db):
+    process, port = start_gunicorn()
+    yield port
+    stop(process)
 
 
 def test_concurrent_submissions_are_stored_exactly_once(server):
