@@ -8,7 +8,10 @@ if [ "$#" -gt 0 ]; then
   exec "$@"
 fi
 
-python manage.py migrate --noinput
+# Replicas behind a load balancer leave migrations to one "migrate" job (RUN_MIGRATIONS=false).
+if [ "${RUN_MIGRATIONS:-true}" = "true" ]; then
+  python manage.py migrate --noinput
+fi
 # /dev/shm: the workers' heartbeat files stay off the container's overlay filesystem.
 exec gunicorn config.wsgi \
   --bind 0.0.0.0:8000 \
