@@ -110,7 +110,7 @@ def seed_post(slug: str, count: int, *, seed: int = 1, status: str = "") -> Post
             author_email=f"reader{index % 97}@example.org",
             body=body,
             body_html=rendered[body],
-            status=Comment.Status.APPROVED,
+            status=status,
             submitted_at=start + datetime.timedelta(minutes=index),
             lft=node["lft"],
             rght=node["rght"],

@@ -36,7 +36,9 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("author")
-        if can_edit_any_post(request.user):
+        # Authors change their own posts; editors, and those who may only look (the
+        # Moderators, for context while moderating), see them all.
+        if can_edit_any_post(request.user) or not request.user.has_perm("blog.change_post"):
             return queryset
         return queryset.filter(author=request.user)
 

@@ -13,6 +13,11 @@ from .models import Comment
 FEED_LENGTH = 50
 
 
+def isolate(name: str) -> str:
+    """Plain text's <bdi>: a right-to-left override in a name stays inside the name."""
+    return f"\u2068{name}\u2069"
+
+
 class PostCommentsFeed(Feed):
     feed_type = Atom1Feed
 
@@ -30,7 +35,7 @@ class PostCommentsFeed(Feed):
 
     def item_title(self, item):
         return _("%(name)s on “%(title)s”") % {
-            "name": item.display_name,
+            "name": isolate(item.display_name),
             "title": item.post.title,
         }
 
@@ -41,7 +46,7 @@ class PostCommentsFeed(Feed):
         return item.get_absolute_url()
 
     def item_author_name(self, item):
-        return item.display_name
+        return isolate(item.display_name)
 
     def item_pubdate(self, item):
         return item.submitted_at

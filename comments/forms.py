@@ -1,6 +1,7 @@
 """The reader's comment form. Field checks here; rules about posts and parents in services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .services import MAX_BODY, MAX_NAME, MAX_QUOTE
@@ -10,7 +11,19 @@ MAX_ID = 2**63 - 1
 
 
 class CleanTextField(forms.CharField):
-    """Strips control characters (NUL included) before any validation sees the text."""
+    """Strips control characters before any validation sees the text, but refuses a NUL.
+
+    Pasted text brings stray controls (form feeds, escape codes) that a reader never meant;
+    a NUL is never typed or pasted, only sent by a broken or hostile client, so it gets a
+    clear error rather than a silent repair.
+    """
+
+    default_error_messages = {
+        "null_characters_not_allowed": _(
+            "This text contains a NUL character, which is not allowed. "
+            "Please remove it and send it again."
+        ),
+    }
 
     def __init__(self, *, one_line: bool = False, **kwargs):
         self.one_line = one_line
@@ -18,6 +31,11 @@ class CleanTextField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
+        if "\x00" in value:
+            raise ValidationError(
+                self.error_messages["null_characters_not_allowed"],
+                code="null_characters_not_allowed",
+            )
         return clean_line(value) if self.one_line else clean_input(value)
 
 
@@ -27,6 +45,11 @@ class CommentForm(forms.Form):
         label=_("Name"),
         required=False,
         max_length=MAX_NAME,
+        error_messages={
+            "max_length": _(
+                "Names can be at most %(limit_value)d characters; this one has %(show_value)d."
+            )
+        },
         help_text=_("Optional. Leave it empty to comment as “Anonymous”."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
@@ -40,7 +63,13 @@ class CommentForm(forms.Form):
     body = CleanTextField(
         label=_("Comment"),
         max_length=MAX_BODY,
-        error_messages={"required": _("Please write a comment.")},
+        # Worded as the service words it: the limit is what the reader needs to know.
+        error_messages={
+            "required": _("Please write a comment."),
+            "max_length": _(
+                "Your comment is %(show_value)d characters long; the limit is %(limit_value)d."
+            ),
+        },
         help_text=_("Plain text. Leave a blank line between paragraphs; links work as they are."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
@@ -48,6 +77,11 @@ class CommentForm(forms.Form):
         label=_("Quoting"),
         required=False,
         max_length=MAX_QUOTE,
+        error_messages={
+            "max_length": _(
+                "Quotes can be at most %(limit_value)d characters; this one has %(show_value)d."
+            )
+        },
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Optional: words from the comment you are answering."),
     )
@@ -57,7 +91,11 @@ class CommentForm(forms.Form):
         min_value=1,
         max_value=MAX_ID,
         widget=forms.HiddenInput,
-        error_messages={"invalid": _("That is not a comment you can reply to.")},
+        # A hidden field: "ensure this value is at least 1" would mean nothing to a reader.
+        error_messages={
+            key: _("That is not a comment you can reply to.")
+            for key in ("invalid", "min_value", "max_value")
+        },
     )
     # Honeypot: hidden from people (and from screen readers); bots fill it in.
     website = forms.CharField(

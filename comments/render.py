@@ -126,8 +126,8 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         parts.append(
             f'<footer class="comment-actions"><a class="reply-link"'
             f' href="{words.permalink_prefix}{pk}{words.reply_suffix}" data-reply-to="{pk}">'
-            f'{words.reply}<span class="visually-hidden"> {words.to} {_name(entry, words)}'
-            "</span></a></footer>"
+            f'{words.reply}<span class="visually-hidden"> {words.to}'
+            f" <bdi>{_name(entry, words)}</bdi></span></a></footer>"
         )
     parts.append("</article></li>")
     return "".join(parts)

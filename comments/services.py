@@ -177,7 +177,7 @@ def comment_create_as_is(
         user=user,
         role=role,
         body=body,
-        quote=normalise_whitespace(quote),
+        quote=normalise_whitespace(clean_input(quote)),
         status=status,
         submitted_at=submitted_at,
         ip_hash=hash_ip(ip),

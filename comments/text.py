@@ -14,6 +14,7 @@ from django.utils.html import escape
 from linkify_it import LinkifyIt
 
 LINK_REL = "nofollow ugc noopener"
+URL_SCHEMES = {"http", "https", "mailto"}
 # C0/C1 controls except tab and newline, plus the lone surrogates invalid UTF-8 decodes to.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -41,12 +42,31 @@ def _linkify() -> LinkifyIt:
     return LinkifyIt(options={"fuzzy_email": False})
 
 
+def _nh3_keeps(url: str) -> bool:
+    """Whether nh3 keeps ``url`` as a link's href.
+
+    linkify accepts hosts that nh3's URL parser rejects (an unassigned code point, a
+    direction override): nh3 would then drop the href and leave an ``<a>`` that goes
+    nowhere. Such a "URL" stays plain text instead.
+    """
+    cleaned = nh3.clean(
+        f'<a href="{escape(url)}"></a>',
+        tags={"a"},
+        attributes={"a": {"href"}},
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+    )
+    return "href=" in cleaned
+
+
 def _linkify_paragraph(text: str) -> str:
     """Escape ``text`` and turn the URLs in it into links."""
     matches = _linkify().match(text) or []
     out, position = [], 0
     for match in matches:
         if not match.url.lower().startswith(("http://", "https://", "mailto:")):
+            continue
+        if not _nh3_keeps(match.url):
             continue
         out.append(escape(text[position : match.index]))
         out.append(f'<a href="{escape(match.url)}">{escape(match.text)}</a>')
@@ -63,7 +83,7 @@ def render_comment(text: str) -> str:
         html,
         tags={"p", "br", "a"},
         attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
     )
 

@@ -1,5 +1,7 @@
 """Reader-facing comment endpoints: post, reply page, permalink."""
 
+from urllib.parse import unquote_to_bytes
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -14,6 +16,8 @@ from .models import Comment
 from .policy import SubmissionRefused
 from .services import Submission, comment_submit
 from .thread import own_pending_ids, page_of, remember_own
+
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 def comment_url(comment: Comment, page: int | None) -> str:
@@ -30,11 +34,53 @@ def _form_page(request, post, form, *, parent=None, status=200):
     )
 
 
+def _refusal_page(request, post, message: str, *, status: int):
+    """The comment form, empty but for one message: the request itself was unusable."""
+    form = CommentForm(data={})
+    form.errors.clear()  # "please write a comment" would be beside the point
+    form.add_error(None, message)
+    return _form_page(request, post, form, status=status)
+
+
+def _undecodable_fields(request) -> list[str]:
+    """Fields whose bytes are not UTF-8. Django reads them anyway, each bad byte becoming
+    U+FFFD, so a reader's text would be stored garbled without a word; we say so instead.
+
+    Browsers send this form URL-encoded; that is the body we can still see as bytes.
+    """
+    # (Django refuses URL-encoded bodies that declare another charset.)
+    if request.content_type != "application/x-www-form-urlencoded":
+        return []
+    fields = []
+    for pair in request.body.split(b"&"):
+        name, _sep, value = pair.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            fields.append(unquote_to_bytes(name).decode("utf-8", errors="replace"))
+    return fields
+
+
 @require_POST
 def post_comment(request, post_id: int):
     post = get_object_or_404(Post.objects.published(), pk=post_id)
+    if request.content_type not in FORM_CONTENT_TYPES:
+        message = _(
+            "Comments can only be sent with the comment form. This request was sent as "
+            "“%(type)s”, which the form never sends. Please use the form on the post's page."
+        ) % {"type": request.content_type or "?"}
+        return _refusal_page(request, post, message, status=415)
+    undecodable = _undecodable_fields(request)
     form = CommentForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() or undecodable:
+        for field in dict.fromkeys(name if name in form.fields else None for name in undecodable):
+            form.add_error(
+                field,
+                _(
+                    "Some of this text arrived as bytes that are not valid UTF-8 (shown as "
+                    "\ufffd). Please check it and send it again."
+                ),
+            )
         return _form_page(request, post, form, status=400)
     data = form.cleaned_data
     parent = None

@@ -1,0 +1,96 @@
+"""Fixtures for the security tests: the people of DESIGN.md section 5, and what is stored.
+
+People: ``reader`` (a registered, non-staff account), ``author`` (staff, Authors, wrote
+``post``), ``other_author`` (staff, Authors, wrote ``other_post``), ``moderator`` (staff,
+Moderators) and ``superuser``. ``stored_state()`` is what a refused request must leave
+unchanged: row counts of comments, revisions and audit events, and the tree check.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from comments.models import Comment, CommentRevision
+from comments.services import comment_create_as_is
+from comments.tree import check_trees
+from moderation.models import ModerationEvent
+from tests.factories import AuthorFactory, PostFactory, SuperuserFactory, UserFactory
+
+
+def stored_state() -> dict:
+    return {
+        "comments": Comment.objects.count(),
+        "revisions": CommentRevision.objects.count(),
+        "events": ModerationEvent.objects.count(),
+        "tree problems": [str(problem) for problem in check_trees()],
+    }
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(username="reader", email="reader@colloquy.example")
+
+
+@pytest.fixture
+def author(db):
+    return AuthorFactory(username="amara", email="amara@colloquy.example")
+
+
+@pytest.fixture
+def other_author(db):
+    return AuthorFactory(username="lin", email="lin@colloquy.example")
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory(username="mod", is_staff=True, email="mod@colloquy.example")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return SuperuserFactory(username="root", email="root@colloquy.example")
+
+
+@pytest.fixture
+def post(author):
+    return PostFactory(title="Relapse rates, explained", slug="relapse-rates", author=author)
+
+
+@pytest.fixture
+def other_post(other_author):
+    return PostFactory(title="Sample sizes, revisited", slug="sample-sizes", author=other_author)
+
+
+class CommentMaker:
+    """Comments stored as they are, a minute apart: make("text", parent=c, status=...)."""
+
+    def __init__(self, post):
+        self.post = post
+        self.clock = timezone.now() - datetime.timedelta(days=30)
+
+    def __call__(self, body="A comment.", *, parent=None, status=Comment.Status.APPROVED,
+                 name="", post=None, quote="", email="", ip="", submitted_at=None,
+                 user_agent=""):  # fmt: skip
+        self.clock += datetime.timedelta(minutes=1)
+        return comment_create_as_is(
+            post=post or self.post,
+            parent=parent,
+            body=body,
+            status=status,
+            submitted_at=submitted_at or self.clock,
+            source="test",
+            author_name=name,
+            author_email=email,
+            quote=quote,
+            ip=ip,
+            user_agent=user_agent,
+        )
+
+
+@pytest.fixture
+def make(post):
+    return CommentMaker(post)
