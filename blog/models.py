@@ -199,12 +199,19 @@ class PostDailyViews(models.Model):
     @classmethod
     def record(cls, post: Post, date: datetime.date | None = None) -> None:
         """Count one view atomically: one upsert, safe under concurrent readers."""
-        date = date or timezone.localdate()
+        cls.add({(post.pk, date or timezone.localdate()): 1})
+
+    @classmethod
+    def add(cls, counts: dict[tuple[int, datetime.date], int]) -> None:
+        """Add views: {(post id, date): n}, each as an atomic upsert. Views of a post
+        deleted meanwhile are dropped."""
+        table, posts = cls._meta.db_table, Post._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute(
+            cursor.executemany(
                 f"""
-                INSERT INTO {cls._meta.db_table} (post_id, date, count) VALUES (%s, %s, 1)
-                ON CONFLICT (post_id, date) DO UPDATE SET count = {cls._meta.db_table}.count + 1
-                """,  # noqa: S608 - table name is ours, values are parameters
-                [post.pk, date],
+                INSERT INTO {table} (post_id, date, count)
+                SELECT %s, %s, %s WHERE EXISTS (SELECT 1 FROM {posts} WHERE id = %s)
+                ON CONFLICT (post_id, date) DO UPDATE SET count = {table}.count + EXCLUDED.count
+                """,  # noqa: S608 - table names are ours, values are parameters
+                [(post_id, date, n, post_id) for (post_id, date), n in counts.items()],
             )

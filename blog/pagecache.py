@@ -1,11 +1,12 @@
 """Shared cache of rendered post pages for anonymous readers.
 
-A post page changes when the post is saved (its ``updated_at`` is in the key) or when
-anything in its discussion changes: the comments app calls ``bump(post_id)`` after each
-such commit, which moves the page to a new key. Readers with a session (staff, and readers
-who have a comment awaiting moderation or a message to see) always get a fresh render.
-The page's CSRF token is per reader, so the cached copy holds a placeholder that each
-response replaces with the reader's own token.
+A hit is served without touching the database: the slug leads to the post's id, the id to
+the post's current version, and the version to the page. Saving or deleting the post, and
+any change in its discussion, bumps the version after the commit (``bump``), so the next
+reader gets a fresh render. Readers with a session (staff, and readers with a comment
+awaiting moderation or a message to see) always get a fresh render. The page's CSRF token
+is per reader: the cached copy holds a placeholder that each response replaces with the
+reader's own token.
 """
 
 import time
@@ -13,6 +14,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
 CSRF_PLACEHOLDER = "__colloquy_csrf_token__"
@@ -20,6 +22,18 @@ CSRF_PLACEHOLDER = "__colloquy_csrf_token__"
 
 def _version_key(post_id: int) -> str:
     return f"colloquy:post:{post_id}:version"
+
+
+def _slug_key(slug: str) -> str:
+    return f"colloquy:slug:{slug}"
+
+
+def _page_key(post_id: int, version, page: int) -> str:
+    return f"colloquy:page:{post_id}:{version}:{page}:{get_language()}"
+
+
+def _seconds() -> int:
+    return getattr(settings, "POST_PAGE_CACHE_SECONDS", 300)
 
 
 def bump(post_id: int) -> None:
@@ -32,22 +46,30 @@ def cacheable(request) -> bool:
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
-        and getattr(settings, "POST_PAGE_CACHE_SECONDS", 300) > 0
+        and _seconds() > 0
     )
 
 
-def page_key(post, *, page: int) -> str:
-    version = cache.get(_version_key(post.pk), 0)
-    stamp = post.updated_at.timestamp()
-    return f"colloquy:page:{post.pk}:{stamp}:{version}:{page}:{get_language()}"
+def lookup(slug: str, *, page: int) -> tuple[int, str] | None:
+    """(post id, page HTML) from the cache, or None."""
+    post_id = cache.get(_slug_key(slug))
+    if post_id is None:
+        return None
+    html = cache.get(_page_key(post_id, cache.get(_version_key(post_id), 0), page))
+    return None if html is None else (post_id, html)
 
 
-def get(key: str) -> str | None:
-    return cache.get(key)
-
-
-def put(key: str, html: str) -> None:
-    cache.set(key, html, getattr(settings, "POST_PAGE_CACHE_SECONDS", 300))
+def store(post, *, page: int, html: str) -> None:
+    timeout = _seconds()
+    if post.comments_close_at:
+        # The form must go when comments close: keep the page no longer than that.
+        left = (post.comments_close_at - timezone.now()).total_seconds()
+        timeout = max(0, min(timeout, int(left)))
+    if timeout:
+        version = cache.get(_version_key(post.pk), 0)
+        cache.set_many(
+            {_slug_key(post.slug): post.pk, _page_key(post.pk, version, page): html}, timeout
+        )
 
 
 def personalise(request, html: str) -> str:

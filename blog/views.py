@@ -17,8 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from . import pagecache
-from .models import AuthorProfile, Post, PostDailyViews, Series
+from . import pagecache, viewcount
+from .models import AuthorProfile, Post, Series
 
 BOT_USER_AGENT = re.compile(
     r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|"
@@ -83,26 +83,31 @@ def post_list(request):
 
 @require_safe
 def post_detail(request, slug):
+    counted = request.method == "GET" and not is_bot(request)
+    cacheable = pagecache.cacheable(request)
+    page = comment_page_number(request)
+    if cacheable and (hit := pagecache.lookup(slug, page=page)):
+        post_id, html = hit
+        if counted:
+            viewcount.count(post_id)
+        return HttpResponse(pagecache.personalise(request, html))
     post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
-    if post.is_published and pagecache.cacheable(request):
-        key = pagecache.page_key(post, page=comment_page_number(request))
-        html = pagecache.get(key)
-        if html is None:
-            html = render_to_string(
-                "blog/post_detail.html",
-                {"post": post, "csrf_token": pagecache.CSRF_PLACEHOLDER},
-                request,
-            )
-            pagecache.put(key, html)
+    if post.is_published and cacheable:
+        html = render_to_string(
+            "blog/post_detail.html",
+            {"post": post, "csrf_token": pagecache.CSRF_PLACEHOLDER},
+            request,
+        )
+        pagecache.store(post, page=page, html=html)
         response = HttpResponse(pagecache.personalise(request, html))
     else:
         response = render(request, "blog/post_detail.html", {"post": post})
     if not post.is_published:
         # A draft preview must never be cached by a browser or proxy.
         add_never_cache_headers(response)
-    elif request.method == "GET" and not is_bot(request):
+    elif counted:
         # HEAD comes from link checkers and uptime monitors, not from readers.
-        PostDailyViews.record(post)
+        viewcount.count(post.pk)
     return response
 
 

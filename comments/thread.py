@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F, Func
+from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext
@@ -179,10 +179,20 @@ def discussion_for(post, *, page: int = 1, mine: set[int] = frozenset()) -> Disc
 
 
 def page_of(comment: Comment, *, mine: set[int] = frozenset()) -> int | None:
-    """Which page of its post's discussion shows ``comment``; None if it is not shown."""
-    _, entries = build(comment.post, mine=mine)
-    if not any(entry.id == comment.pk for entry in entries):
-        return None
-    roots = roots_in_order(entries)
-    index = next(i for i, root in enumerate(roots) if root.tree_id == comment.tree_id)
-    return index // threads_per_page() + 1
+    """Which page of its post's discussion shows ``comment``; None if it is not shown.
+
+    Two small queries rather than building the whole discussion: a thread is on the page
+    its root's position gives, and a thread is listed when anything in it is shown.
+    """
+    shown = Q(status=Comment.Status.APPROVED) | Q(pk__in=mine)
+    in_post = Comment.objects.filter(post_id=comment.post_id)
+    if not (comment.status == Comment.Status.APPROVED or comment.pk in mine):
+        # Hidden: on the page only as a placeholder, when something below it is shown.
+        below = in_post.filter(
+            shown, tree_id=comment.tree_id, lft__gt=comment.lft, rght__lt=comment.rght
+        )
+        if not below.exists():
+            return None
+    earlier = {"tree_id__gt" if newest_first() else "tree_id__lt": comment.tree_id}
+    before = in_post.filter(shown, **earlier).values("tree_id").distinct().count()
+    return before // threads_per_page() + 1

@@ -142,6 +142,10 @@ POSTS_PER_PAGE = 10
 # Anonymous readers' post pages are served from the shared cache for up to this long
 # (every comment change retires them at once); 0 turns the page cache off.
 POST_PAGE_CACHE_SECONDS = env.int("POST_PAGE_CACHE_SECONDS", default=300)
+# Post views are added up in each web process and written every this many views (or
+# seconds), not on every page view; 1 writes each view at once.
+VIEW_COUNT_FLUSH_EVERY = env.int("VIEW_COUNT_FLUSH_EVERY", default=25)
+VIEW_COUNT_FLUSH_SECONDS = 10
 
 # Comments. The policy hook decides a new comment's status (and may refuse it).
 COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")

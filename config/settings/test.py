@@ -24,3 +24,6 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 # Tests see every page freshly rendered unless they test the page cache itself
 # (tests/blog/test_page_cache.py turns it on).
 POST_PAGE_CACHE_SECONDS = env.int("TEST_POST_PAGE_CACHE_SECONDS", default=0)
+
+# Every view is written at once, so tests can count them straight after a page view.
+VIEW_COUNT_FLUSH_EVERY = 1

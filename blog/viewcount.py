@@ -1,0 +1,52 @@
+"""Counting post views without a database write on every page view.
+
+Each web process adds views up in memory and writes them as one atomic upsert per post
+and day (``count = count + n``) once VIEW_COUNT_FLUSH_EVERY views have gathered or
+VIEW_COUNT_FLUSH_SECONDS have passed, and when the process exits. A process killed hard
+loses at most that many views. With VIEW_COUNT_FLUSH_EVERY = 1 every view is written at once.
+"""
+
+import atexit
+import threading
+import time
+from collections import Counter
+
+from django.conf import settings
+from django.utils import timezone
+
+_lock = threading.Lock()
+_pending: Counter = Counter()
+_last_flush = time.monotonic()
+
+
+def count(post_id: int) -> None:
+    global _last_flush
+    with _lock:
+        _pending[(post_id, timezone.localdate())] += 1
+        due = sum(_pending.values()) >= getattr(settings, "VIEW_COUNT_FLUSH_EVERY", 25) or (
+            time.monotonic() - _last_flush >= getattr(settings, "VIEW_COUNT_FLUSH_SECONDS", 10)
+        )
+    if due:
+        flush()
+
+
+def flush() -> None:
+    """Write the gathered views: one upsert per post and day."""
+    global _last_flush
+    with _lock:
+        batch = dict(_pending)
+        _pending.clear()
+        _last_flush = time.monotonic()
+    if not batch:
+        return
+    from .models import PostDailyViews
+
+    try:
+        PostDailyViews.add(batch)
+    except Exception:
+        with _lock:  # keep them for the next try rather than lose them
+            _pending.update(batch)
+        raise
+
+
+atexit.register(lambda: _pending and flush())
