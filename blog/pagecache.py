@@ -50,8 +50,8 @@ def cacheable(request) -> bool:
     )
 
 
-def lookup(slug: str, *, page: int) -> tuple[int, str] | None:
-    """(post id, page HTML) from the cache, or None."""
+def lookup(slug: str, *, page: int) -> tuple[int, list[bytes]] | None:
+    """(post id, the page as encoded pieces around the CSRF token) from the cache, or None."""
     post_id = cache.get(_slug_key(slug))
     if post_id is None:
         return None
@@ -59,7 +59,9 @@ def lookup(slug: str, *, page: int) -> tuple[int, str] | None:
     return None if html is None else (post_id, html)
 
 
-def store(post, *, page: int, html: str) -> None:
+def store(post, *, page: int, html: str) -> list[bytes]:
+    """Keep the page, encoded once and split where each reader's token goes."""
+    pieces = html.encode().split(CSRF_PLACEHOLDER.encode())
     timeout = _seconds()
     if post.comments_close_at:
         # The form must go when comments close: keep the page no longer than that.
@@ -68,9 +70,12 @@ def store(post, *, page: int, html: str) -> None:
     if timeout:
         version = cache.get(_version_key(post.pk), 0)
         cache.set_many(
-            {_slug_key(post.slug): post.pk, _page_key(post.pk, version, page): html}, timeout
+            {_slug_key(post.slug): post.pk, _page_key(post.pk, version, page): pieces}, timeout
         )
+    return pieces
 
 
-def personalise(request, html: str) -> str:
-    return html.replace(CSRF_PLACEHOLDER, get_token(request))
+def personalise(request, pieces: list[bytes]) -> bytes:
+    if len(pieces) == 1:
+        return pieces[0]
+    return get_token(request).encode().join(pieces)

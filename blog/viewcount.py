@@ -7,6 +7,7 @@ loses at most that many views. With VIEW_COUNT_FLUSH_EVERY = 1 every view is wri
 """
 
 import atexit
+import logging
 import threading
 import time
 from collections import Counter
@@ -49,4 +50,13 @@ def flush() -> None:
         raise
 
 
-atexit.register(lambda: _pending and flush())
+def _flush_at_exit() -> None:
+    if not _pending:
+        return
+    try:
+        flush()
+    except Exception:  # the database may be gone at exit; say so, don't crash the exit
+        logging.getLogger(__name__).exception("could not write %d views", sum(_pending.values()))
+
+
+atexit.register(_flush_at_exit)

@@ -87,10 +87,10 @@ def post_detail(request, slug):
     cacheable = pagecache.cacheable(request)
     page = comment_page_number(request)
     if cacheable and (hit := pagecache.lookup(slug, page=page)):
-        post_id, html = hit
+        post_id, pieces = hit
         if counted:
             viewcount.count(post_id)
-        return HttpResponse(pagecache.personalise(request, html))
+        return HttpResponse(pagecache.personalise(request, pieces))
     post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
     if post.is_published and cacheable:
         html = render_to_string(
@@ -98,8 +98,8 @@ def post_detail(request, slug):
             {"post": post, "csrf_token": pagecache.CSRF_PLACEHOLDER},
             request,
         )
-        pagecache.store(post, page=page, html=html)
-        response = HttpResponse(pagecache.personalise(request, html))
+        pieces = pagecache.store(post, page=page, html=html)
+        response = HttpResponse(pagecache.personalise(request, pieces))
     else:
         response = render(request, "blog/post_detail.html", {"post": post})
     if not post.is_published:
