@@ -26,12 +26,12 @@ def lock_new_thread() -> None:
 
 def lock_thread_of(comment: Comment) -> Comment:
     """Lock the thread ``comment`` is in; return ``comment`` re-read under the lock."""
-    root_id = (
-        Comment.objects.filter(tree_id=comment.tree_id, parent__isnull=True)
-        .values_list("pk", flat=True)
-        .first()
+    # One statement finds and locks the root row (tree_id never changes for a thread).
+    list(
+        Comment.objects.select_for_update()
+        .filter(tree_id=comment.tree_id, parent__isnull=True)
+        .values_list("pk")
     )
-    list(Comment.objects.select_for_update().filter(pk=root_id).values_list("pk"))
     return Comment.objects.get(pk=comment.pk)
 
 
