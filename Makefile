@@ -64,3 +64,9 @@ bench: install $(VENV)/.bench-installed
 $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
+
+# Full-page screenshots of the demo site at 390×844 and 1280×800 into docs/screenshots/
+# (a scratch database, seeded and dropped; Chromium from PATH, as for the browser tests).
+.PHONY: screenshots
+screenshots: install
+	$(WITH_DB) $(PY) -m tools.screenshots $(SCREENSHOTS_ARGS)

@@ -105,7 +105,7 @@ class Comment(MPTTModel):
         permissions = [("can_moderate", "Can moderate comments")]
 
     def __str__(self) -> str:
-        return f"{self.display_name} on {self.post}: {self.body[:40]}"
+        return f"#{self.pk} by {self.display_name}"
 
     def save(self, *args, **kwargs):
         self.body_html = render_comment(self.body)

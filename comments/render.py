@@ -6,12 +6,13 @@ when it was written (``body_html``); here the pieces are escaped and joined, wit
 translated words and URL prefixes looked up once per page, not once per comment.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape  # the stdlib one: Django's wraps it for lazy strings, at a cost
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,12 @@ class Words:
     in_reply_to: str
     reply: str
     to: str
+    parent: str
     link_title: str
     permalink_prefix: str
     reply_suffix: str
+    # "3 replies hidden", by count: a page has a few distinct counts and many threads.
+    hidden_labels: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def current(cls) -> "Words":
@@ -48,10 +52,20 @@ class Words:
             in_reply_to=escape(_("in reply to")),
             reply=escape(_("Reply")),
             to=escape(_("to")),
+            parent=escape(_("Jump to parent")),
             link_title=escape(_("Link to this comment")),
             permalink_prefix=permalink[: permalink.rindex("0/")],
             reply_suffix=reverse("comments:reply", args=[0])[len(permalink) - 1 :],
         )
+
+    def replies_hidden(self, count: int) -> str:
+        label = self.hidden_labels.get(count)
+        if label is None:
+            label = self.hidden_labels[count] = escape(
+                ngettext("%(count)d reply hidden", "%(count)d replies hidden", count)
+                % {"count": count}
+            )
+        return label
 
 
 def _name(entry, words: Words) -> str:
@@ -60,14 +74,29 @@ def _name(entry, words: Words) -> str:
     return escape(entry.author_name)
 
 
+def _parent_target(entry) -> int | None:
+    """Where "Jump to parent" leads: the comment answered if it is on the page, else the
+    tree parent (always shown, if only as a placeholder, when a reply to it is)."""
+    reply_to = entry.reply_to
+    if reply_to is not None and reply_to.shown:
+        return reply_to.id
+    return entry.parent_id
+
+
 def render_entry(entry, words: Words, *, comments_open: bool) -> str:
     pk = entry.id
     classes = f"comment indent-{entry.indent}"
+    # data-level: the list is flat, so collapsing a thread (reading.js) hides the items
+    # after it until one at the same level or higher.
+    opening = (
+        f' data-comment-id="{pk}" data-level="{entry.level}" data-replies="{entry.reply_count}"'
+    )
+    if entry.reply_count:
+        opening += f' data-replies-hidden="{words.replies_hidden(entry.reply_count)}"'
     if entry.placeholder:
         return (
-            f'<li id="comment-{pk}" class="{classes} comment-placeholder" data-comment-id="{pk}"'
-            f' data-replies="{entry.reply_count}"><p class="comment-removed">{words.removed}</p>'
-            "</li>"
+            f'<li id="comment-{pk}" class="{classes} comment-placeholder"{opening}>'
+            f'<p class="comment-removed">{words.removed}</p></li>'
         )
     role = entry.role
     if entry.own_pending:
@@ -75,8 +104,8 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
     if role:
         classes += f" comment-by-{role}"
     parts = [
-        f'<li id="comment-{pk}" class="{classes}" data-comment-id="{pk}"'
-        f' data-replies="{entry.reply_count}"><article aria-labelledby="comment-{pk}-by">'
+        f'<li id="comment-{pk}" class="{classes}"{opening}>'
+        f'<article aria-labelledby="comment-{pk}-by">'
         f'<header class="comment-header"><span id="comment-{pk}-by" class="comment-author">'
         f"<bdi>{_name(entry, words)}</bdi></span>"
     ]
@@ -122,13 +151,21 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
             else ""
         )
         parts.append(f'<p class="comment-edited">{words.edited}{note}{when}</p>')
-    if comments_open and not entry.own_pending:
-        parts.append(
-            f'<footer class="comment-actions"><a class="reply-link"'
-            f' href="{words.permalink_prefix}{pk}{words.reply_suffix}" data-reply-to="{pk}">'
-            f'{words.reply}<span class="visually-hidden"> {words.to}'
-            f" <bdi>{_name(entry, words)}</bdi></span></a></footer>"
-        )
+    can_reply = comments_open and not entry.own_pending
+    if can_reply or entry.parent_id is not None:
+        parts.append('<footer class="comment-actions">')
+        if can_reply:
+            parts.append(
+                f'<a class="reply-link" href="{words.permalink_prefix}{pk}{words.reply_suffix}"'
+                f' data-reply-to="{pk}">{words.reply}<span class="visually-hidden">'
+                f" {words.to} <bdi>{_name(entry, words)}</bdi></span></a>"
+            )
+        if entry.parent_id is not None:
+            parts.append(
+                f' <a class="parent-link" href="#comment-{_parent_target(entry)}">'
+                f"{words.parent}</a>"
+            )
+        parts.append("</footer>")
     parts.append("</article></li>")
     return "".join(parts)
 

@@ -89,6 +89,7 @@ class CommentEditForm(forms.ModelForm):
         required=False,
         max_length=300,
         help_text=gettext_lazy("Required when you change someone else's words. Moderators only."),
+        widget=forms.TextInput(attrs={"size": 60}),
     )
     public_note = forms.CharField(
         label=gettext_lazy("Public note"),
@@ -98,6 +99,7 @@ class CommentEditForm(forms.ModelForm):
             "Shown under the comment as “Edited by a moderator: …”. "
             "E.g. “we removed part of this comment that was not fit for purpose”."
         ),
+        widget=forms.TextInput(attrs={"size": 60}),
     )
 
     class Meta:

@@ -62,7 +62,14 @@
     cancel.hidden = false;
     form.classList.add("is-reply");
     openedFrom = item.querySelector(".reply-link");
-    body.focus();
+    // Show the whole form, down to its Post button, scrolling no further than that so the
+    // comment being answered stays in view (focus() alone would show just the field).
+    body.focus({ preventScroll: true });
+    var fits = form.offsetHeight <= window.innerHeight;
+    var box = (fits ? form : body).getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) {
+      (fits ? form : body).scrollIntoView({ block: "nearest" });
+    }
   }
 
   function closeReply() {
