@@ -1,9 +1,11 @@
 """Reader-facing comment endpoints: post, reply page, permalink."""
 
+import logging
 from urllib.parse import unquote_to_bytes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -16,6 +18,8 @@ from .models import Comment
 from .policy import SubmissionRefused
 from .services import Submission, comment_submit
 from .thread import own_pending_ids, page_of, remember_own
+
+logger = logging.getLogger(__name__)
 
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
@@ -112,6 +116,20 @@ def post_comment(request, post_id: int):
                 form.add_error(None if field == "__all__" else field, message)
         shown_parent = parent if parent and parent.status == Comment.Status.APPROVED else None
         return _form_page(request, post, form, parent=shown_parent, status=400)
+    except DatabaseError:
+        # The database went away mid-write: the transaction rolled back, so nothing is
+        # half-stored; give the reader their text back and a reason to try again.
+        logger.exception("comment on post %s not saved: database error", post.pk)
+        form.add_error(
+            None,
+            _(
+                "We could not save your comment just now: our database did not answer. "
+                "Nothing was posted. Your text is below; please send it again in a minute."
+            ),
+        )
+        response = _form_page(request, post, form, parent=parent, status=503)
+        response.headers["Retry-After"] = "60"
+        return response
     except SubmissionRefused as refusal:
         form.add_error(None, refusal.message)
         response = _form_page(request, post, form, parent=parent, status=429)
