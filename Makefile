@@ -67,6 +67,12 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 
 # Full-page screenshots of the demo site at 390×844 and 1280×800 into docs/screenshots/
 # (a scratch database, seeded and dropped; Chromium from PATH, as for the browser tests).
+# Issue 5's load test: 2,000 comment submissions from 32 clients (with page reads) through
+# gunicorn; checks each accepted one is stored exactly once and every thread is intact.
+.PHONY: bench-load
+bench-load: install
+	$(WITH_DB) $(PY) -m bench.loadtest $(BENCH_LOAD_ARGS)
+
 .PHONY: screenshots
 screenshots: install
 	$(WITH_DB) $(PY) -m tools.screenshots $(SCREENSHOTS_ARGS)
