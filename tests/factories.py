@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from blog.models import AuthorProfile, Post, PostDailyViews, Series
+from comments.models import Comment
+from comments.services import comment_create_as_is
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -98,3 +100,29 @@ class PostDailyViewsFactory(factory.django.DjangoModelFactory):
     post = factory.SubFactory(PostFactory)
     date = factory.LazyFunction(timezone.localdate)
     count = 1
+
+
+class CommentMaker:
+    """Comments stored as they are, a minute apart: make("text", parent=c, status=...)."""
+
+    def __init__(self, post):
+        self.post = post
+        self.clock = timezone.now() - datetime.timedelta(days=30)
+
+    def __call__(self, body="A comment.", *, parent=None, status=Comment.Status.APPROVED,
+                 name="", post=None, quote="", email="", ip="", submitted_at=None,
+                 user_agent=""):  # fmt: skip
+        self.clock += datetime.timedelta(minutes=1)
+        return comment_create_as_is(
+            post=post or self.post,
+            parent=parent,
+            body=body,
+            status=status,
+            submitted_at=submitted_at or self.clock,
+            source="test",
+            author_name=name,
+            author_email=email,
+            quote=quote,
+            ip=ip,
+            user_agent=user_agent,
+        )

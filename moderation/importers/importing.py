@@ -15,6 +15,7 @@ brought back.
 
 import datetime
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -68,17 +69,19 @@ class Options:
     verbosity: int = 1
 
 
-class Format:
+class Format(ABC):
     """One export format: how to read it, and where its comments' posts are."""
 
     source: str = ""  # ImportedItem.Source
     name: str = ""  # "WordPress export"
 
+    @abstractmethod
     def read(self, path: Path, options: Options):
-        raise NotImplementedError
+        """Yield the file's records in the order they can be written."""
 
+    @abstractmethod
     def count(self, path: Path) -> int:
-        raise NotImplementedError
+        """How many items the file holds (for progress)."""
 
     def post_for_comment(self, run: "ImportRun", post_id: str) -> Post | None:
         """The post a comment belongs to; a draft holding post if it is not here."""

@@ -1,11 +1,7 @@
-import datetime
-
 import pytest
-from django.utils import timezone
 
-from comments.models import Comment
-from comments.services import Submission, comment_create_as_is, comment_submit
-from tests.factories import PostFactory, UserFactory
+from comments.services import Submission, comment_submit
+from tests.factories import CommentMaker, PostFactory, UserFactory
 
 
 @pytest.fixture
@@ -25,29 +21,6 @@ def moderator(db):
     user = UserFactory(username="mod", is_staff=True)
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
-
-
-class CommentMaker:
-    """Approved comments in a few keystrokes: make("text", parent=c, status=...)."""
-
-    def __init__(self, post):
-        self.post = post
-        self.clock = timezone.now() - datetime.timedelta(days=30)
-
-    def __call__(self, body="A comment.", *, parent=None, status=Comment.Status.APPROVED,
-                 name="", post=None, quote="", email=""):  # fmt: skip
-        self.clock += datetime.timedelta(minutes=1)
-        return comment_create_as_is(
-            post=post or self.post,
-            parent=parent,
-            body=body,
-            status=status,
-            submitted_at=self.clock,
-            source="test",
-            author_name=name,
-            author_email=email,
-            quote=quote,
-        )
 
 
 @pytest.fixture

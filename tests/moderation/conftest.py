@@ -6,16 +6,13 @@ another author. ``make`` stores comments as they are (no policy, an "imported" e
 IP address each time unless one is given, so the throttle only bites where a test wants it.
 """
 
-import datetime
 import itertools
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
-from django.utils import timezone
 
-from comments.models import Comment
-from comments.services import Submission, comment_create_as_is, comment_submit
-from tests.factories import AuthorFactory, PostFactory, SuperuserFactory, UserFactory
+from comments.services import Submission, comment_submit
+from tests.factories import AuthorFactory, CommentMaker, PostFactory, SuperuserFactory, UserFactory
 
 _addresses = itertools.count(1)
 
@@ -61,29 +58,6 @@ def reader(db):
 @pytest.fixture
 def anonymous():
     return AnonymousUser()
-
-
-class CommentMaker:
-    """Comments stored as they are, a minute apart: make("text", parent=c, status=...)."""
-
-    def __init__(self, post):
-        self.post = post
-        self.clock = timezone.now() - datetime.timedelta(days=30)
-
-    def __call__(self, body="A comment.", *, parent=None, status=Comment.Status.APPROVED,
-                 name="", post=None, quote="", email=""):  # fmt: skip
-        self.clock += datetime.timedelta(minutes=1)
-        return comment_create_as_is(
-            post=post or self.post,
-            parent=parent,
-            body=body,
-            status=status,
-            submitted_at=self.clock,
-            source="test",
-            author_name=name,
-            author_email=email,
-            quote=quote,
-        )
 
 
 @pytest.fixture

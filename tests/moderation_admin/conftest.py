@@ -7,7 +7,6 @@ People: ``moderator`` (staff, Moderators), ``author`` (staff, Authors, wrote ``p
 new address each time, so held comments carry the policy's real reasons.
 """
 
-import datetime
 import itertools
 import re
 
@@ -16,12 +15,11 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from comments.models import Comment
-from comments.services import Submission, comment_create_as_is, comment_submit
+from comments.services import Submission, comment_submit
 from moderation.models import ModerationEvent
-from tests.factories import AuthorFactory, PostFactory, SuperuserFactory, UserFactory
+from tests.factories import AuthorFactory, CommentMaker, PostFactory, SuperuserFactory, UserFactory
 
 QUEUE_URL = "/admin/moderation/pendingcomment/"
 CHANGELIST_URL = "/admin/comments/comment/"
@@ -113,30 +111,6 @@ def as_user(db):
         return client
 
     return _as_user
-
-
-class CommentMaker:
-    """Comments stored as they are, a minute apart: make("text", parent=c, status=...)."""
-
-    def __init__(self, post):
-        self.post = post
-        self.clock = timezone.now() - datetime.timedelta(days=30)
-
-    def __call__(self, body="A comment.", *, parent=None, status=Comment.Status.APPROVED,
-                 name="", post=None, quote="", email="", ip=""):  # fmt: skip
-        self.clock += datetime.timedelta(minutes=1)
-        return comment_create_as_is(
-            post=post or self.post,
-            parent=parent,
-            body=body,
-            status=status,
-            submitted_at=self.clock,
-            source="test",
-            author_name=name,
-            author_email=email,
-            quote=quote,
-            ip=ip,
-        )
 
 
 @pytest.fixture

@@ -6,17 +6,13 @@ Moderators) and ``superuser``. ``stored_state()`` is what a refused request must
 unchanged: row counts of comments, revisions and audit events, and the tree check.
 """
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from comments.models import Comment, CommentRevision
-from comments.services import comment_create_as_is
 from comments.tree import check_trees
 from moderation.models import ModerationEvent
-from tests.factories import AuthorFactory, PostFactory, SuperuserFactory, UserFactory
+from tests.factories import AuthorFactory, CommentMaker, PostFactory, SuperuserFactory, UserFactory
 
 
 def stored_state() -> dict:
@@ -63,32 +59,6 @@ def post(author):
 @pytest.fixture
 def other_post(other_author):
     return PostFactory(title="Sample sizes, revisited", slug="sample-sizes", author=other_author)
-
-
-class CommentMaker:
-    """Comments stored as they are, a minute apart: make("text", parent=c, status=...)."""
-
-    def __init__(self, post):
-        self.post = post
-        self.clock = timezone.now() - datetime.timedelta(days=30)
-
-    def __call__(self, body="A comment.", *, parent=None, status=Comment.Status.APPROVED,
-                 name="", post=None, quote="", email="", ip="", submitted_at=None,
-                 user_agent=""):  # fmt: skip
-        self.clock += datetime.timedelta(minutes=1)
-        return comment_create_as_is(
-            post=post or self.post,
-            parent=parent,
-            body=body,
-            status=status,
-            submitted_at=submitted_at or self.clock,
-            source="test",
-            author_name=name,
-            author_email=email,
-            quote=quote,
-            ip=ip,
-            user_agent=user_agent,
-        )
 
 
 @pytest.fixture
