@@ -93,12 +93,13 @@ def post_detail(request, slug):
         return HttpResponse(pagecache.personalise(request, pieces))
     post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
     if post.is_published and cacheable:
+        version = pagecache.version(post.pk)
         html = render_to_string(
             "blog/post_detail.html",
             {"post": post, "csrf_token": pagecache.CSRF_PLACEHOLDER},
             request,
         )
-        pieces = pagecache.store(post, page=page, html=html)
+        pieces = pagecache.store(post, page=page, html=html, version=version)
         response = HttpResponse(pagecache.personalise(request, pieces))
     else:
         response = render(request, "blog/post_detail.html", {"post": post})

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from blog import viewcount
+from blog import pagecache, viewcount
 from blog.models import PostDailyViews
 from comments.models import Comment
 from comments.services import Submission, comment_submit
@@ -116,3 +116,13 @@ def test_a_cache_hit_needs_no_database_beyond_counting_the_view(post, settings):
     assert queries_for(Client(), post.get_absolute_url()) == 0
     viewcount.flush()
     assert PostDailyViews.objects.get(post=post).count == 2
+
+
+def test_a_page_rendered_across_a_change_is_never_served(post):
+    """The version is read before rendering: a change committed meanwhile makes it a miss."""
+    before = pagecache.version(post.pk)
+    pagecache.bump(post.pk)  # a comment was approved while the page was being rendered
+    pagecache.store(post, page=1, html="<p>stale</p>", version=before)
+    assert pagecache.lookup(post.slug, page=1) is None
+    pagecache.store(post, page=1, html="<p>fresh</p>", version=pagecache.version(post.pk))
+    assert pagecache.lookup(post.slug, page=1) == (post.pk, [b"<p>fresh</p>"])
