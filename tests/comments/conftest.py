@@ -1,7 +1,7 @@
 import pytest
 
 from comments.services import Submission, comment_submit
-from tests.factories import CommentMaker, PostFactory, UserFactory
+from tests.factories import PostFactory, UserFactory
 
 
 @pytest.fixture
@@ -21,11 +21,6 @@ def moderator(db):
     user = UserFactory(username="mod", is_staff=True)
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
-
-
-@pytest.fixture
-def make(post):
-    return CommentMaker(post)
 
 
 @pytest.fixture

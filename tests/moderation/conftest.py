@@ -9,44 +9,17 @@ IP address each time unless one is given, so the throttle only bites where a tes
 import itertools
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 
 from comments.services import Submission, comment_submit
-from tests.factories import AuthorFactory, CommentMaker, PostFactory, SuperuserFactory, UserFactory
+from tests.factories import PostFactory, UserFactory
 
 _addresses = itertools.count(1)
 
 
 @pytest.fixture
-def author(db):
-    return AuthorFactory(username="amara", email="amara@colloquy.example")
-
-
-@pytest.fixture
-def post(author):
-    return PostFactory(title="Relapse rates, explained", slug="relapse-rates", author=author)
-
-
-@pytest.fixture
-def other_author(db):
-    return AuthorFactory(username="lin", email="lin@colloquy.example")
-
-
-@pytest.fixture
 def other_post(other_author):
     return PostFactory(title="Another author's post", slug="another-post", author=other_author)
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="mod", is_staff=True, email="mod@colloquy.example")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
-def superuser(db):
-    return SuperuserFactory(username="root", email="root@colloquy.example")
 
 
 @pytest.fixture
@@ -58,11 +31,6 @@ def reader(db):
 @pytest.fixture
 def anonymous():
     return AnonymousUser()
-
-
-@pytest.fixture
-def make(post):
-    return CommentMaker(post)
 
 
 def fresh_ip() -> str:

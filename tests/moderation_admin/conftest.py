@@ -11,7 +11,6 @@ import itertools
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.services import Submission, comment_submit
 from moderation.models import ModerationEvent
-from tests.factories import AuthorFactory, CommentMaker, PostFactory, SuperuserFactory, UserFactory
+from tests.factories import PostFactory, UserFactory
 
 QUEUE_URL = "/admin/moderation/pendingcomment/"
 CHANGELIST_URL = "/admin/comments/comment/"
@@ -67,35 +66,8 @@ def status_of(comment) -> str:
 
 
 @pytest.fixture
-def author(db):
-    return AuthorFactory(username="amara", email="amara@colloquy.example")
-
-
-@pytest.fixture
-def post(author):
-    return PostFactory(title="Relapse rates, explained", slug="relapse-rates", author=author)
-
-
-@pytest.fixture
-def other_author(db):
-    return AuthorFactory(username="lin", email="lin@colloquy.example")
-
-
-@pytest.fixture
 def other_post(other_author):
     return PostFactory(title="Sample sizes, revisited", slug="sample-sizes", author=other_author)
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="mod", is_staff=True, email="mod@colloquy.example")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
-def superuser(db):
-    return SuperuserFactory(username="root", email="root@colloquy.example")
 
 
 @pytest.fixture
@@ -111,11 +83,6 @@ def as_user(db):
         return client
 
     return _as_user
-
-
-@pytest.fixture
-def make(post):
-    return CommentMaker(post)
 
 
 def fresh_ip() -> str:

@@ -7,12 +7,11 @@ unchanged: row counts of comments, revisions and audit events, and the tree chec
 """
 
 import pytest
-from django.contrib.auth.models import Group
 
 from comments.models import Comment, CommentRevision
 from comments.tree import check_trees
 from moderation.models import ModerationEvent
-from tests.factories import AuthorFactory, CommentMaker, PostFactory, SuperuserFactory, UserFactory
+from tests.factories import PostFactory, UserFactory
 
 
 def stored_state() -> dict:
@@ -30,37 +29,5 @@ def reader(db):
 
 
 @pytest.fixture
-def author(db):
-    return AuthorFactory(username="amara", email="amara@colloquy.example")
-
-
-@pytest.fixture
-def other_author(db):
-    return AuthorFactory(username="lin", email="lin@colloquy.example")
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="mod", is_staff=True, email="mod@colloquy.example")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
-def superuser(db):
-    return SuperuserFactory(username="root", email="root@colloquy.example")
-
-
-@pytest.fixture
-def post(author):
-    return PostFactory(title="Relapse rates, explained", slug="relapse-rates", author=author)
-
-
-@pytest.fixture
 def other_post(other_author):
     return PostFactory(title="Sample sizes, revisited", slug="sample-sizes", author=other_author)
-
-
-@pytest.fixture
-def make(post):
-    return CommentMaker(post)
