@@ -79,3 +79,33 @@ class RawOutput:
 
     def write(self, text: str) -> None:
         self.wrapper.write(text, ending="")
+
+
+class ExportCommand(BaseCommand):
+    """What export_wxr and export_json share: --post, --output, and a summary on stderr.
+
+    A subclass sets ``exporter`` (a function writing to a text stream and returning
+    totals) and the totals to report in ``summary``.
+    """
+
+    exporter = staticmethod(lambda out, *, slug: {})
+    summary: tuple[tuple[str, str], ...] = ()  # (totals key, label)
+
+    def add_arguments(self, parser):
+        parser.add_argument("--post", metavar="SLUG", help="Export only this post.")
+        parser.add_argument(
+            "--output", "-o", metavar="FILE", help="Write here instead of standard output."
+        )
+
+    def handle(self, *args, post=None, output=None, **options):
+        from blog.models import Post
+
+        if post is not None and not Post.objects.filter(slug=post).exists():
+            raise CommandError(f"No post with the slug {post!r}.")
+        if not output:
+            self.exporter(RawOutput(self.stdout), slug=post)
+            return
+        with open(output, "w", encoding="utf-8", newline="\n") as out:
+            totals = self.exporter(out, slug=post)
+        counted = ", ".join(f"{totals[key]} {label}(s)" for key, label in self.summary)
+        self.stderr.write(f"Wrote {output}: {counted}.")
