@@ -424,7 +424,7 @@ class QueueAdmin(admin.ModelAdmin):
             .select_related("post", "reply_to")
             .order_by("submitted_at", "pk")[:200]
         )
-        history = self._history(pending)
+        history = self._history(pending, request.user)
         for comment in pending:
             comment.history = history.get(comment.pk, [])
         return TemplateResponse(
@@ -440,8 +440,9 @@ class QueueAdmin(admin.ModelAdmin):
         )
 
     @staticmethod
-    def _history(pending):
-        """Each pending comment's writer's other comments (by email or address), newest first."""
+    def _history(pending, user):
+        """Each pending comment's writer's other comments (by email or address), newest first,
+        among those ``user`` may read: an author never sees other posts' held text."""
         emails = {c.author_email.lower() for c in pending if c.author_email}
         hashes = {c.ip_hash for c in pending if c.ip_hash}
         if not (emails or hashes):
@@ -450,7 +451,8 @@ class QueueAdmin(admin.ModelAdmin):
         for email in emails:
             condition |= Q(author_email__iexact=email)
         others = (
-            Comment.objects.filter(condition)
+            permissions.readable_comments(user)
+            .filter(condition)
             .select_related("post")
             .order_by("-submitted_at")[:1000]
         )
