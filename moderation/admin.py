@@ -77,6 +77,15 @@ class ReasonFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=ids)
 
 
+class PostFilter(admin.RelatedFieldListFilter):
+    """ "By post" lists only the posts whose comments the viewer moderates: an author never
+    learns other authors' draft titles here."""
+
+    def field_choices(self, field, request, model_admin):
+        posts = permissions.moderated_posts(request.user).order_by("title")
+        return [(post.pk, str(post)) for post in posts]
+
+
 class CommentEditForm(forms.ModelForm):
     reason = forms.CharField(
         label=gettext_lazy("Reason for the edit"),
@@ -116,7 +125,7 @@ class CommentAdmin(MPTTModelAdmin):
     mptt_level_indent = 18
     mptt_indent_field = "excerpt"
     list_display = ["excerpt", "writer", "post", "status", "reasons", "submitted_at"]
-    list_filter = ["status", ReasonFilter, "post"]
+    list_filter = ["status", ReasonFilter, ("post", PostFilter)]
     list_select_related = ["post"]
     search_fields = ["body", "author_name", "author_email"]
     list_per_page = 100
