@@ -24,6 +24,7 @@ from comments import permissions
 from comments.forms import CleanTextField
 from comments.models import Comment, CommentRevision
 from comments.permissions import moderated_comments
+from comments.text import isolated, visible_controls
 
 from . import services
 from .diff import word_diff
@@ -221,16 +222,17 @@ class CommentAdmin(MPTTModelAdmin):
 
     @admin.display(description=gettext_lazy("comment"))
     def excerpt(self, obj):
-        return Truncator(obj.body).chars(90) or "—"
+        return isolated(Truncator(obj.body).chars(90)) if obj.body else "—"
 
     @admin.display(description=gettext_lazy("writer"))
     def writer(self, obj):
-        email = f" <{obj.author_email}>" if obj.author_email else ""
-        return f"{obj.display_name}{email}" + (f" ({obj.get_role_display()})" if obj.role else "")
+        email = format_html(" &lt;{}&gt;", isolated(obj.author_email)) if obj.author_email else ""
+        role = f" ({obj.get_role_display()})" if obj.role else ""
+        return format_html("{}{}{}", isolated(obj.display_name), email, role)
 
     @admin.display(description=gettext_lazy("policy reasons"))
     def reasons(self, obj):
-        return "; ".join(obj.status_reasons) or "—"
+        return isolated("; ".join(obj.status_reasons)) if obj.status_reasons else "—"
 
     @admin.display(description=gettext_lazy("in reply to"))
     def parent_link(self, obj):
@@ -241,8 +243,8 @@ class CommentAdmin(MPTTModelAdmin):
             '<a href="{}">#{} {}</a>: {}',
             reverse("admin:comments_comment_change", args=[answered.pk]),
             answered.pk,
-            answered.display_name,
-            Truncator(answered.body).chars(200),
+            isolated(answered.display_name),
+            isolated(Truncator(answered.body).chars(200)),
         )
 
     @admin.display(description=gettext_lazy("revisions"))
@@ -252,7 +254,8 @@ class CommentAdmin(MPTTModelAdmin):
             return "—"
         rows, previous = [], None
         for revision in revisions:
-            diff = word_diff(previous.body, revision.body) if previous else revision.body
+            body = visible_controls(revision.body)
+            diff = word_diff(visible_controls(previous.body), body) if previous else body
             restore = ""
             if revision.body != obj.body or revision.quote != obj.quote:
                 restore = format_html(
@@ -263,8 +266,8 @@ class CommentAdmin(MPTTModelAdmin):
             rows.append((
                 revision.created_at.strftime("%Y-%m-%d %H:%M"),
                 revision.edited_by.get_username() if revision.edited_by else _("the writer"),
-                revision.reason,
-                revision.quote or "—",
+                isolated(revision.reason),
+                isolated(revision.quote) if revision.quote else "—",
                 diff,
                 restore,
             ))  # fmt: skip
@@ -295,7 +298,7 @@ class CommentAdmin(MPTTModelAdmin):
                         event.get_action_display(),
                         event.from_status or "∅",
                         event.to_status or "∅",
-                        event.reason,
+                        isolated(event.reason),
                     )
                     for event in events
                 ),
@@ -537,11 +540,15 @@ class ModerationEventAdmin(admin.ModelAdmin):
         "action",
         "from_status",
         "to_status",
-        "reason",
+        "reason_text",
     ]
     list_filter = ["action", "to_status"]
     search_fields = ["reason", "comment_ref"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=gettext_lazy("reason"), ordering="reason")
+    def reason_text(self, obj):
+        return isolated(obj.reason)
 
     def has_add_permission(self, request):
         return False
