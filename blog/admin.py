@@ -10,12 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .charts import views_chart
 from .models import AuthorProfile, Post, PostDailyViews, Series
+from .permissions import can_edit_any_post
 
 CHART_DAYS = 42
-
-
-def can_edit_any_post(user) -> bool:
-    return user.is_superuser or user.has_perm("blog.edit_any_post")
 
 
 @admin.register(Post)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
+from .permissions import can_edit_any_post
 from .rendering import html_to_text, render_markdown
 
 
@@ -73,7 +74,16 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def visible_to(self, user):
-        return self if user.is_staff else self.published()
+        """What ``user`` may open: published posts, plus drafts they wrote or may edit
+        (``permissions.may_see_post`` for one post)."""
+        if can_edit_any_post(user):
+            return self
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.published()
+        return self.filter(
+            models.Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+            | models.Q(author=user)
+        )
 
     def for_listing(self):
         return self.select_related("author__author_profile").prefetch_related("tags")

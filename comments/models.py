@@ -10,7 +10,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from .text import render_comment
+from .text import render_comment, visible_controls
 
 
 class CommentQuerySet(TreeQuerySet):
@@ -105,7 +105,7 @@ class Comment(MPTTModel):
         permissions = [("can_moderate", "Can moderate comments")]
 
     def __str__(self) -> str:
-        return f"#{self.pk} by {self.display_name}"
+        return f"#{self.pk} by {visible_controls(self.display_name)}"
 
     def save(self, *args, **kwargs):
         self.body_html = render_comment(self.body)

@@ -4,13 +4,16 @@
 Assessment``. It may raise ``SubmissionRefused`` (e.g. too many comments from one
 address) to turn the submission away with a message. ``settings.COMMENTS_AFTER_INSERT``
 optionally names a callable told of every stored comment (the audit log). ``default_policy`` is the
-fallback: staff are approved, the honeypot sends to spam, everyone else waits.
+fallback: the post's author and moderators are approved, the honeypot sends to spam,
+everyone else waits.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from .permissions import can_moderate_post
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class SubmissionRefused(Exception):
 def default_policy(*, comment, honeypot: str = "") -> Assessment:
     if honeypot:
         return Assessment("spam", ["honeypot field filled in"])
-    if comment.user is not None and comment.user.is_staff:
+    if can_moderate_post(comment.user, comment.post):
         return Assessment("approved")
     return Assessment("pending", ["every reader comment is reviewed"])
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import tree
 from .models import Comment, CommentRevision
+from .permissions import role_on_post
 from .policy import after_insert, assess
 from .text import clean_input, clean_line, normalise_whitespace
 
@@ -30,16 +31,6 @@ def hash_ip(ip: str) -> str:
     if not ip:
         return ""
     return salted_hmac("comments.ip", ip).hexdigest()
-
-
-def role_on_post(user, post) -> str:
-    if user is None or not user.is_authenticated:
-        return ""
-    if user.pk == post.author_id:
-        return "author"
-    if user.has_perm("comments.can_moderate"):
-        return "moderator"
-    return ""
 
 
 @dataclass

@@ -10,7 +10,8 @@ import unicodedata
 from functools import cache
 
 import nh3
-from django.utils.html import escape
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
 from linkify_it import LinkifyIt
 
 LINK_REL = "nofollow ugc noopener"
@@ -19,6 +20,8 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _WHITESPACE = re.compile(r"\s+")
+# Characters that reorder the text around them: marks, embeddings, overrides, isolates.
+_BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_input(text: str) -> str:
@@ -30,6 +33,18 @@ def clean_input(text: str) -> str:
 def clean_line(text: str) -> str:
     """A one-line field (a name): controls and line breaks become nothing or spaces."""
     return _WHITESPACE.sub(" ", clean_input(text)).strip()
+
+
+def visible_controls(text: str) -> str:
+    """Direction controls shown as what they are ("Bob ⟨U+202E⟩gro…"), for screens where a
+    moderator must see the text as typed, not as it would have them read it."""
+    return _BIDI_CONTROL.sub(lambda match: f"⟨U+{ord(match.group()):04X}⟩", text)
+
+
+def isolated(text: str) -> SafeString:
+    """Reader-supplied text for an admin screen: controls made visible, and the whole in a
+    ``<bdi>`` so a right-to-left name cannot reorder what stands beside it."""
+    return format_html("<bdi>{}</bdi>", visible_controls(text))
 
 
 def normalise_whitespace(text: str) -> str:

@@ -20,22 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from mptt.admin import MPTTModelAdmin
 
+from comments import permissions
 from comments.forms import CleanTextField
 from comments.models import Comment, CommentRevision
+from comments.permissions import moderated_comments
+from comments.text import isolated, visible_controls
 
 from . import services
 from .diff import word_diff
 from .models import BlockedTerm, ImportedItem, ModerationEvent, PendingComment, PolicySettings
 
 Status = Comment.Status
-
-
-def moderated_comments(user):
-    """The comments ``user`` may act on: all for moderators, their posts' for authors."""
-    queryset = Comment.objects.select_related("post", "reply_to")
-    if user.has_perm("comments.can_moderate"):
-        return queryset
-    return queryset.filter(post__author=user)
 
 
 def _run(request, queryset, action, label: str, **kwargs) -> None:
@@ -83,6 +78,15 @@ class ReasonFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=ids)
 
 
+class PostFilter(admin.RelatedFieldListFilter):
+    """ "By post" lists only the posts whose comments the viewer moderates: an author never
+    learns other authors' draft titles here."""
+
+    def field_choices(self, field, request, model_admin):
+        posts = permissions.moderated_posts(request.user).order_by("title")
+        return [(post.pk, str(post)) for post in posts]
+
+
 class CommentEditForm(forms.ModelForm):
     reason = forms.CharField(
         label=gettext_lazy("Reason for the edit"),
@@ -122,7 +126,7 @@ class CommentAdmin(MPTTModelAdmin):
     mptt_level_indent = 18
     mptt_indent_field = "excerpt"
     list_display = ["excerpt", "writer", "post", "status", "reasons", "submitted_at"]
-    list_filter = ["status", ReasonFilter, "post"]
+    list_filter = ["status", ReasonFilter, ("post", PostFilter)]
     list_select_related = ["post"]
     search_fields = ["body", "author_name", "author_email"]
     list_per_page = 100
@@ -147,18 +151,29 @@ class CommentAdmin(MPTTModelAdmin):
     def has_add_permission(self, request):
         return False  # comments come from readers, replies from the queue or the site
 
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.may_open_comment_admin(request.user)
+        return permissions.can_moderate(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # Only the words change here, through comment_edit; the rest is read-only.
+        if obj is None:
+            return permissions.moderates_anything(request.user)
+        return permissions.can_edit(request.user, obj)
+
     def has_delete_permission(self, request, obj=None):
         return False  # erasure is a separate, logged, superuser-only action
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
-        if not services.can_edit(request.user):
+        if not permissions.can_edit(request.user, obj):
             fields += ["body", "quote"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if services.can_edit(request.user):
+        if permissions.can_edit(request.user, obj):
             return fieldsets
         return [
             (name, {"fields": [f for f in opts["fields"] if f not in ("reason", "public_note")]})
@@ -207,16 +222,17 @@ class CommentAdmin(MPTTModelAdmin):
 
     @admin.display(description=gettext_lazy("comment"))
     def excerpt(self, obj):
-        return Truncator(obj.body).chars(90) or "—"
+        return isolated(Truncator(obj.body).chars(90)) if obj.body else "—"
 
     @admin.display(description=gettext_lazy("writer"))
     def writer(self, obj):
-        email = f" <{obj.author_email}>" if obj.author_email else ""
-        return f"{obj.display_name}{email}" + (f" ({obj.get_role_display()})" if obj.role else "")
+        email = format_html(" &lt;{}&gt;", isolated(obj.author_email)) if obj.author_email else ""
+        role = f" ({obj.get_role_display()})" if obj.role else ""
+        return format_html("{}{}{}", isolated(obj.display_name), email, role)
 
     @admin.display(description=gettext_lazy("policy reasons"))
     def reasons(self, obj):
-        return "; ".join(obj.status_reasons) or "—"
+        return isolated("; ".join(obj.status_reasons)) if obj.status_reasons else "—"
 
     @admin.display(description=gettext_lazy("in reply to"))
     def parent_link(self, obj):
@@ -227,8 +243,8 @@ class CommentAdmin(MPTTModelAdmin):
             '<a href="{}">#{} {}</a>: {}',
             reverse("admin:comments_comment_change", args=[answered.pk]),
             answered.pk,
-            answered.display_name,
-            Truncator(answered.body).chars(200),
+            isolated(answered.display_name),
+            isolated(Truncator(answered.body).chars(200)),
         )
 
     @admin.display(description=gettext_lazy("revisions"))
@@ -238,7 +254,8 @@ class CommentAdmin(MPTTModelAdmin):
             return "—"
         rows, previous = [], None
         for revision in revisions:
-            diff = word_diff(previous.body, revision.body) if previous else revision.body
+            body = visible_controls(revision.body)
+            diff = word_diff(visible_controls(previous.body), body) if previous else body
             restore = ""
             if revision.body != obj.body or revision.quote != obj.quote:
                 restore = format_html(
@@ -249,8 +266,8 @@ class CommentAdmin(MPTTModelAdmin):
             rows.append((
                 revision.created_at.strftime("%Y-%m-%d %H:%M"),
                 revision.edited_by.get_username() if revision.edited_by else _("the writer"),
-                revision.reason,
-                revision.quote or "—",
+                isolated(revision.reason),
+                isolated(revision.quote) if revision.quote else "—",
                 diff,
                 restore,
             ))  # fmt: skip
@@ -281,7 +298,7 @@ class CommentAdmin(MPTTModelAdmin):
                         event.get_action_display(),
                         event.from_status or "∅",
                         event.to_status or "∅",
-                        event.reason,
+                        isolated(event.reason),
                     )
                     for event in events
                 ),
@@ -346,7 +363,7 @@ class CommentAdmin(MPTTModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not (request.user.has_perm("comments.can_moderate") or request.user.posts.exists()):
+        if not permissions.moderates_anything(request.user):
             return {}
         return actions
 
@@ -389,10 +406,24 @@ class QueueAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("comments.change_comment")
+        return obj is None and permissions.moderates_anything(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("comments.view_comment")
+        return obj is None and permissions.may_open_comment_admin(request.user)
+
+    def get_urls(self):
+        # The queue is one page. The proxy has no add, change, delete or history view of
+        # its own: Django's would edit every raw field behind the services' back.
+        return [
+            path("", self.admin_site.admin_view(self.changelist_view),
+                 name="moderation_pendingcomment_changelist"),
+            path("<path:object_id>/change/", self.admin_site.admin_view(self.to_queue),
+                 name="moderation_pendingcomment_change"),
+        ]  # fmt: skip
+
+    def to_queue(self, request, object_id):
+        """Old links to a queued comment's change page land on the queue, changing nothing."""
+        return HttpResponseRedirect(reverse("admin:moderation_pendingcomment_changelist"))
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
@@ -405,7 +436,7 @@ class QueueAdmin(admin.ModelAdmin):
             .select_related("post", "reply_to")
             .order_by("submitted_at", "pk")[:200]
         )
-        history = self._history(pending)
+        history = self._history(pending, request.user)
         for comment in pending:
             comment.history = history.get(comment.pk, [])
         return TemplateResponse(
@@ -416,13 +447,14 @@ class QueueAdmin(admin.ModelAdmin):
                 "title": _("Moderation queue"),
                 "pending": pending,
                 "opts": self.model._meta,
-                "can_act": request.user.has_perm("comments.change_comment"),
+                "can_act": permissions.moderates_anything(request.user),
             },
         )
 
     @staticmethod
-    def _history(pending):
-        """Each pending comment's writer's other comments (by email or address), newest first."""
+    def _history(pending, user):
+        """Each pending comment's writer's other comments (by email or address), newest first,
+        among those ``user`` may read: an author never sees other posts' held text."""
         emails = {c.author_email.lower() for c in pending if c.author_email}
         hashes = {c.ip_hash for c in pending if c.ip_hash}
         if not (emails or hashes):
@@ -431,7 +463,8 @@ class QueueAdmin(admin.ModelAdmin):
         for email in emails:
             condition |= Q(author_email__iexact=email)
         others = (
-            Comment.objects.filter(condition)
+            permissions.readable_comments(user)
+            .filter(condition)
             .select_related("post")
             .order_by("-submitted_at")[:1000]
         )
@@ -507,11 +540,15 @@ class ModerationEventAdmin(admin.ModelAdmin):
         "action",
         "from_status",
         "to_status",
-        "reason",
+        "reason_text",
     ]
     list_filter = ["action", "to_status"]
     search_fields = ["reason", "comment_ref"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=gettext_lazy("reason"), ordering="reason")
+    def reason_text(self, obj):
+        return isolated(obj.reason)
 
     def has_add_permission(self, request):
         return False

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from comments import permissions
 from comments.models import Comment
 from comments.policy import Assessment, SubmissionRefused
 from comments.text import count_links, link_hosts
@@ -20,10 +21,8 @@ THROTTLE_WINDOW = datetime.timedelta(minutes=1)
 
 
 def is_trusted(user, post) -> bool:
-    """Authors (on their own posts, or any with the power to) and moderators."""
-    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
-        return False
-    return user.pk == post.author_id or user.has_perm("comments.can_moderate")
+    """Those who may moderate the post's comments: its author and moderators."""
+    return permissions.can_moderate_post(user, post)
 
 
 def assess(*, comment: Comment, honeypot: str = "") -> Assessment:

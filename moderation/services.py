@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments.models import Comment, CommentRevision
+from comments.permissions import can_edit, can_moderate  # re-exported for callers
 from comments.policy import Assessment
 from comments.services import MAX_BODY, Submission, comment_submit
 from comments.text import clean_input, normalise_whitespace
@@ -27,23 +28,6 @@ NOTE_LIMIT = 300  # CommentRevision.reason and Comment.edit_note
 
 class InvalidTransition(ValidationError):
     """The comment is not in a state this action applies to."""
-
-
-def can_moderate(user, comment: Comment) -> bool:
-    """Moderators everywhere; an author for the comments on their own posts."""
-    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
-        return False
-    return user.has_perm("comments.can_moderate") or comment.post.author_id == user.pk
-
-
-def can_edit(user) -> bool:
-    return (
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("comments.can_moderate")
-    )
 
 
 def _record(*, comment, actor, action, from_status="", to_status="", reason="") -> None:
@@ -172,7 +156,7 @@ def comment_edit(
     action: str = Action.EDITED,
 ) -> Comment:
     """Change a comment's text and/or quote, keeping every earlier version as a revision."""
-    if not can_edit(actor):
+    if not can_edit(actor, comment):
         raise PermissionDenied(_("Only moderators may edit comments."))
     comment = _locked(comment)
     new_body = comment.body if body is None else clean_input(body)

@@ -72,13 +72,13 @@ def test_queue_item_shows_post_parent_quote_reasons_and_body(as_user, moderator,
 
     assert "Relapse rates, explained" in item
     assert 'href="/posts/relapse-rates/"' in item
-    assert "In reply to Bea" in item
+    assert "In reply to <bdi>Bea</bdi>" in item
     assert "Relapse is common in the first year, not after." in item
     assert "Quoting" in item
-    assert "<blockquote>common in the first year</blockquote>" in item
-    assert "<li>3 links</li>" in item
-    assert "<li>first comment from this email</li>" in item
-    assert "Ann &lt;new@example.org&gt;" in item
+    assert "<blockquote><bdi>common in the first year</bdi></blockquote>" in item
+    assert "<li><bdi>3 links</bdi></li>" in item
+    assert "<li><bdi>first comment from this email</bdi></li>" in item
+    assert "<bdi>Ann</bdi> &lt;<bdi>new@example.org</bdi>&gt;" in item
     assert "I disagree." in item
 
 
@@ -110,7 +110,7 @@ def test_queue_shows_writers_earlier_comments_by_email_whatever_its_case(
     assert "<strong>Rejected</strong>" in item
     assert "My rejected one." in item
     assert "<strong>Spam</strong>" in item
-    assert "Sample sizes, revisited: My spam one." in item
+    assert "Sample sizes, revisited: <bdi>My spam one.</bdi>" in item
     assert "Someone else entirely." not in item
 
 
