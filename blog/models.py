@@ -1,10 +1,12 @@
 """Posts, series (taggit tags with a description), author profiles and daily view counts."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,26 @@ from taggit.models import GenericTaggedItemBase, TagBase
 
 from .permissions import can_edit_any_post
 from .rendering import html_to_text, render_markdown
+
+# What str.splitlines() breaks on: any of these in a title would end a mail header.
+LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_LINE_BREAKS = re.compile(r"\s*(?:" + LINE_BREAK.pattern + r")+\s*")
+
+
+def fold_lines(text: str) -> str:
+    """A one-line field's text on one line: each run of line breaks becomes a space.
+    Forms refuse a line break (``refuse_line_breaks``); imports and scripts get this."""
+    return _LINE_BREAKS.sub(" ", text).strip() if LINE_BREAK.search(text) else text
+
+
+def refuse_line_breaks(instance, *fields: str) -> None:
+    errors = {
+        name: _("This is a single line: please remove the line break.")
+        for name in fields
+        if LINE_BREAK.search(getattr(instance, name))
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class Series(TagBase):
@@ -64,8 +86,16 @@ class AuthorProfile(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        self.display_name = fold_lines(self.display_name)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("blog:author", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        refuse_line_breaks(self, "display_name")
 
 
 class PostQuerySet(models.QuerySet):
@@ -149,6 +179,7 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.title = fold_lines(self.title)
         if not self.slug:
             self.slug = self._unique_slug()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -160,6 +191,10 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("blog:post", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        refuse_line_breaks(self, "title")
 
     @property
     def is_published(self) -> bool:

@@ -8,12 +8,13 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Paginator
 from django.db.models import F, Value
 from django.db.models.functions import Replace, TruncMonth
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -59,6 +60,13 @@ def comment_page_number(request) -> int:
         return 1
 
 
+def last_comment_page(request, post) -> int | None:
+    """The discussion's last page for this reader, from the hook ``BLOG_COMMENT_PAGES``
+    names (blog knows nothing of comments); None without one."""
+    hook = getattr(settings, "BLOG_COMMENT_PAGES", "")
+    return import_string(hook)(post, request) if hook else None
+
+
 def _page(request, queryset):
     return Paginator(queryset, settings.POSTS_PER_PAGE).get_page(request.GET.get("page"))
 
@@ -92,6 +100,10 @@ def post_detail(request, slug):
             viewcount.count(post_id)
         return HttpResponse(pagecache.personalise(request, pieces))
     post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
+    if page > 1 and page > (last := last_comment_page(request, post) or page):
+        # Past the end: no render and no cache entry per made-up page number.
+        query = f"?cpage={last}" if last > 1 else ""
+        return HttpResponseRedirect(f"{post.get_absolute_url()}{query}#comments")
     if post.is_published and cacheable:
         version = pagecache.version(post.pk)
         html = render_to_string(

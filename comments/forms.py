@@ -100,6 +100,7 @@ class CommentForm(forms.Form):
     # Honeypot: hidden from people (and from screen readers); bots fill it in.
     website = forms.CharField(
         required=False,
+        strip=False,  # only whitespace is still filled in: a person leaves it empty
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )

@@ -1,11 +1,21 @@
 """The contract between comments and whatever decides a new comment's fate.
 
 ``settings.COMMENTS_POLICY`` names a callable ``assess(*, comment, honeypot) ->
-Assessment``. It may raise ``SubmissionRefused`` (e.g. too many comments from one
-address) to turn the submission away with a message. ``settings.COMMENTS_AFTER_INSERT``
+Assessment``. It may raise ``SubmissionRefused`` to turn the submission away with a
+message. ``settings.COMMENTS_AFTER_INSERT``
 optionally names a callable told of every stored comment (the audit log). ``default_policy`` is the
 fallback: the post's author and moderators are approved, the honeypot sends to spam,
 everyone else waits.
+
+``settings.COMMENTS_COUNT_ATTEMPT`` optionally names the rate limit: a callable
+``count_attempt(*, post, user, ip_hash)`` called exactly once for every submission, before
+anything in it is checked, whether it is then stored or refused (the form's own errors,
+a parent that is not a visible comment of the post, a quote not in it). It counts the
+attempt and raises ``SubmissionRefused`` (with ``retry_after``) past the limit; counting
+and deciding must be one atomic step, so simultaneous submissions cannot all pass. A
+refusal that is not counted would make each check a free oracle (a guessed quote tells
+whether a hidden comment contains it), so callers count refusals too: ``comment_submit``
+for its own, the form view for those made before it (see ``count_attempt`` below).
 """
 
 from dataclasses import dataclass, field
@@ -48,6 +58,14 @@ def after_insert(*, comment, assessment: Assessment | None, source: str) -> None
     hook = getattr(settings, "COMMENTS_AFTER_INSERT", "")
     if hook:
         import_string(hook)(comment=comment, assessment=assessment, source=source)
+
+
+def count_attempt(*, post, user, ip_hash: str) -> None:
+    """Count one submission against the address's rate limit (``COMMENTS_COUNT_ATTEMPT``);
+    raises ``SubmissionRefused`` past it. No hook configured: no limit."""
+    hook = getattr(settings, "COMMENTS_COUNT_ATTEMPT", "")
+    if hook:
+        import_string(hook)(post=post, user=user, ip_hash=ip_hash)
 
 
 def assess(*, comment, honeypot: str = "") -> Assessment:

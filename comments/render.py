@@ -27,6 +27,8 @@ class Words:
     edited: str
     earlier_version: str
     quoting: str
+    quote_removed: str
+    removed_comment: str
     in_reply_to: str
     reply: str
     to: str
@@ -49,6 +51,8 @@ class Words:
             edited=escape(_("Edited by a moderator")),
             earlier_version=escape(_("quoted from an earlier version")),
             quoting=escape(_("quoting")),
+            quote_removed=escape(_("quoted text removed by a moderator")),
+            removed_comment=escape(_("a removed comment")),
             in_reply_to=escape(_("in reply to")),
             reply=escape(_("Reply")),
             to=escape(_("to")),
@@ -72,6 +76,14 @@ def _name(entry, words: Words) -> str:
     if entry is None or not entry.author_name:
         return words.anonymous
     return escape(entry.author_name)
+
+
+def _source_name(entry, words: Words) -> str:
+    """The answered comment's name, unless that comment is no longer shown."""
+    reply_to = entry.reply_to
+    if reply_to is not None and reply_to.status != "approved":
+        return words.removed_comment
+    return f"<bdi>{_name(reply_to, words)}</bdi>"
 
 
 def _parent_target(entry) -> int | None:
@@ -122,13 +134,19 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
     if entry.show_in_reply_to:
         parts.append(
             f' <span class="in-reply-to">{words.in_reply_to}'
-            f' <a href="#comment-{entry.reply_to_id}"><bdi>{_name(reply_to, words)}</bdi></a>'
+            f' <a href="#comment-{entry.reply_to_id}">{_source_name(entry, words)}</a>'
             "</span>"
         )
     if entry.own_pending:
         parts.append(f' <strong class="badge badge-pending">{words.awaiting}</strong>')
     parts.append("</header>")
-    if entry.quote:
+    if entry.quote_removed:
+        # The source no longer shows these words: neither does the quote.
+        parts.append(
+            f'<blockquote class="comment-quote quote-removed"><p><em>{words.quote_removed}'
+            "</em></p></blockquote>"
+        )
+    elif entry.quote:
         source = entry.reply_to_id
         parts.append(
             f'<blockquote class="comment-quote" cite="#comment-{source}"><p>{escape(entry.quote)}'

@@ -10,16 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import tree
 from .models import Comment, CommentRevision
 from .permissions import role_on_post
-from .policy import after_insert, assess
+from .policy import after_insert, assess, count_attempt
 from .text import clean_input, clean_line, normalise_whitespace
 
 MAX_BODY = 10_000
 MAX_NAME = 80
 MAX_QUOTE = 2_000
+# One answer for a parent that does not exist, is hidden, or belongs to another post: a
+# different answer would tell a prober which comments exist.
+PARENT_UNAVAILABLE = gettext_lazy("The comment you are replying to is not available.")
 
 
 def max_depth() -> int:
@@ -31,6 +35,12 @@ def hash_ip(ip: str) -> str:
     if not ip:
         return ""
     return salted_hmac("comments.ip", ip).hexdigest()
+
+
+def is_visible_parent(parent: Comment, post) -> bool:
+    """``parent`` is a comment a reader of ``post`` sees (the caller found ``post`` among
+    the posts the reader may see): approved, and on this post."""
+    return parent.post_id == post.pk and parent.status == Comment.Status.APPROVED
 
 
 @dataclass
@@ -58,7 +68,9 @@ def comment_submit(
 
     Raises ValidationError (keyed by form field where there is one) and stores nothing
     when the post is closed, the parent is not a visible comment of this post, the text
-    is empty or too long, or the quote is not in the comment it answers.
+    is empty or too long, or the quote is not in the comment it answers. Every call counts
+    against the address's rate limit first (``SubmissionRefused`` past it), refused or not.
+    A parent that is not visible is refused before its text is looked at.
     """
     body = clean_input(submission.body)
     name = clean_line(submission.author_name)
@@ -67,6 +79,8 @@ def comment_submit(
     if user is not None and not name:
         profile = getattr(user, "author_profile", None)
         name = profile.display_name if profile else (user.get_full_name() or user.get_username())
+    ip_hash = hash_ip(ip)
+    count_attempt(post=post, user=user, ip_hash=ip_hash)
 
     errors: dict[str, list[str]] = {}
     if not post.comments_are_open():
@@ -82,12 +96,9 @@ def comment_submit(
         errors["author_name"] = [
             _("Names can be at most %(limit)d characters.") % {"limit": MAX_NAME}
         ]
-    if parent is not None:
-        if parent.post_id != post.pk:
-            errors["parent"] = [_("You can only reply to a comment on the same post.")]
-        elif parent.status != Comment.Status.APPROVED:
-            errors["parent"] = [_("The comment you are replying to is not available.")]
-    if quote:
+    if parent is not None and not is_visible_parent(parent, post):
+        errors["parent"] = [str(PARENT_UNAVAILABLE)]
+    elif quote:
         if parent is None:
             errors["quote"] = [_("A quote needs a comment to reply to.")]
         elif len(quote) > MAX_QUOTE:
@@ -109,7 +120,7 @@ def comment_submit(
         role=role_on_post(user, post),
         body=body,
         quote=quote,
-        ip_hash=hash_ip(ip),
+        ip_hash=ip_hash,
         user_agent=user_agent[:300],
         notify_replies=submission.notify_replies,
     )

@@ -11,14 +11,18 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F, Func, Q
+from django.db.models import Case, F, Func, Q, When
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext
 
 from .models import Comment
+from .text import normalise_whitespace
 
 SESSION_KEY = "comments.mine"
+# A writer sees their own comment "awaiting moderation" while it is held, and also when
+# the policy filed it as spam: a spammer must not learn they were caught.
+OWN_SHOWN = (Comment.Status.PENDING, Comment.Status.SPAM)
 FIELDS = (
     "id", "parent_id", "reply_to_id", "tree_id", "level", "author_name", "role", "body_html",
     "quote", "status", "submitted_at", "edited_at", "edit_note",
@@ -49,16 +53,16 @@ class Entry:
     __slots__ = (
         *FIELDS, "shown", "placeholder", "own_pending", "reply_count", "reply_to",
         "iso_time", "local_time", "edited_iso", "edited_local", "quote_outdated", "indent",
-        "show_in_reply_to",
+        "show_in_reply_to", "quoted_text", "quote_removed",
     )  # fmt: skip
 
     def __init__(self, row: tuple):
         (
             self.id, self.parent_id, self.reply_to_id, self.tree_id, self.level,
             self.author_name, self.role, self.body_html, self.quote, self.status,
-            self.submitted_at, self.edited_at, self.edit_note,
+            self.submitted_at, self.edited_at, self.edit_note, self.quoted_text,
         ) = row  # fmt: skip
-        self.shown = self.placeholder = self.own_pending = False
+        self.shown = self.placeholder = self.own_pending = self.quote_removed = False
         self.reply_count = 0  # shown replies below it, at any depth
         self.reply_to = None
 
@@ -95,23 +99,29 @@ def remember_own(request, comment: Comment) -> None:
 
 def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
     """All shown entries of ``post`` in tree order, and the approved-comment count."""
+    # The answered comment's current text, for quoting rows only (a join, not a query).
+    quoted_text = Case(When(quote="", then=None), default=F("reply_to__body"))
     rows = (
         Comment.objects.filter(post=post)
         .order_by("tree_id", "lft")
-        .values_list(*FIELDS[:-3], _epoch("submitted_at"), _epoch("edited_at"), "edit_note")
+        .values_list(
+            *FIELDS[:-3], _epoch("submitted_at"), _epoch("edited_at"), "edit_note", quoted_text
+        )
     )
     entries = [Entry(row) for row in rows]
     by_id = {entry.id: entry for entry in entries}
     approved = 0
-    APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
+    APPROVED = Comment.Status.APPROVED
     for entry in entries:
         if entry.status == APPROVED:
             entry.shown = True
             approved += 1
-        elif entry.status == PENDING and entry.id in mine:
+        elif entry.status in OWN_SHOWN and entry.id in mine:
             entry.shown = entry.own_pending = True
         if entry.reply_to_id is not None:
             entry.reply_to = by_id.get(entry.reply_to_id)
+        if entry.quote:
+            entry.quote_removed = not _quote_still_shown(entry)
     # Children follow parents in tree order, so walking backwards settles every child
     # before its parent: a hidden comment with shown replies becomes a placeholder.
     for entry in reversed(entries):
@@ -123,6 +133,16 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
                 real = entry.shown and not entry.placeholder
                 parent.reply_count += entry.reply_count + (1 if real else 0)
     return approved, [entry for entry in entries if entry.shown]
+
+
+def _quote_still_shown(entry: Entry) -> bool:
+    """A quote shows only words its source still shows: not once the answered comment is
+    removed, rejected, spam or gone, or edited so that the quoted words are no longer in it
+    (the stored quote stays, for moderators)."""
+    source = entry.reply_to
+    if source is None or source.status != Comment.Status.APPROVED or not entry.quoted_text:
+        return False
+    return normalise_whitespace(entry.quote) in normalise_whitespace(entry.quoted_text)
 
 
 def _localise(entries: list[Entry]) -> None:
@@ -148,6 +168,7 @@ def _localise(entries: list[Entry]) -> None:
         reply_to = entry.reply_to
         entry.quote_outdated = bool(
             entry.quote
+            and not entry.quote_removed
             and reply_to is not None
             and reply_to.edited_at
             and reply_to.edited_at > entry.submitted_at
@@ -176,6 +197,17 @@ def discussion_for(post, *, page: int = 1, mine: set[int] = frozenset()) -> Disc
     shown.sort(key=lambda entry: order[entry.tree_id])  # stable: keeps tree order
     _localise(shown)
     return Discussion(approved, shown, page, num_pages, len(roots))
+
+
+def page_count(post, request=None) -> int:
+    """How many pages ``discussion_for`` has for this reader, in one small query: a thread
+    is listed when anything in it is shown. The post page sends a reader asking for a
+    page past the last to the last one before rendering (``BLOG_COMMENT_PAGES``)."""
+    shown = Q(status=Comment.Status.APPROVED) | Q(
+        pk__in=own_pending_ids(request), status__in=OWN_SHOWN
+    )
+    threads = Comment.objects.filter(shown, post=post).values("tree_id").distinct().count()
+    return max(1, math.ceil(threads / threads_per_page()))
 
 
 def page_of(comment: Comment, *, mine: set[int] = frozenset()) -> int | None:

@@ -15,8 +15,8 @@ from blog.models import Post
 
 from .forms import CommentForm
 from .models import Comment
-from .policy import SubmissionRefused
-from .services import Submission, comment_submit
+from .policy import SubmissionRefused, count_attempt
+from .services import PARENT_UNAVAILABLE, Submission, comment_submit, hash_ip
 from .thread import own_pending_ids, page_of, remember_own
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,27 @@ def _refusal_page(request, post, message: str, *, status: int):
     form.errors.clear()  # "please write a comment" would be beside the point
     form.add_error(None, message)
     return _form_page(request, post, form, status=status)
+
+
+def _throttled_page(request, post, form, refusal: SubmissionRefused, *, parent=None):
+    form.add_error(None, refusal.message)
+    response = _form_page(request, post, form, parent=parent, status=429)
+    if refusal.retry_after:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def _refused_page(request, post, form):
+    """A submission refused before ``comment_submit`` saw it still counts against the
+    address's rate limit, as ``comment_submit`` counts its own refusals: no check of the
+    form may be probed for free."""
+    try:
+        count_attempt(
+            post=post, user=request.user, ip_hash=hash_ip(request.META.get("REMOTE_ADDR", ""))
+        )
+    except SubmissionRefused as refusal:
+        return _throttled_page(request, post, form, refusal)
+    return _form_page(request, post, form, status=400)
 
 
 def _undecodable_fields(request) -> list[str]:
@@ -85,14 +106,15 @@ def post_comment(request, post_id: int):
                     "\ufffd). Please check it and send it again."
                 ),
             )
-        return _form_page(request, post, form, status=400)
+        return _refused_page(request, post, form)
     data = form.cleaned_data
     parent = None
     if data["parent"]:
-        parent = Comment.objects.filter(pk=data["parent"]).first()
+        # Only a comment this page shows: missing, hidden or elsewhere get one answer.
+        parent = Comment.objects.visible().filter(pk=data["parent"], post=post).first()
         if parent is None:
-            form.add_error("parent", _("The comment you are replying to does not exist."))
-            return _form_page(request, post, form, status=400)
+            form.add_error("parent", PARENT_UNAVAILABLE)
+            return _refused_page(request, post, form)
     submission = Submission(
         body=data["body"],
         author_name=data["author_name"],
@@ -114,8 +136,7 @@ def post_comment(request, post_id: int):
         for field, messages_ in error.message_dict.items():
             for message in messages_:
                 form.add_error(None if field == "__all__" else field, message)
-        shown_parent = parent if parent and parent.status == Comment.Status.APPROVED else None
-        return _form_page(request, post, form, parent=shown_parent, status=400)
+        return _form_page(request, post, form, parent=parent, status=400)
     except DatabaseError:
         # The database went away mid-write: the transaction rolled back, so nothing is
         # half-stored; give the reader their text back and a reason to try again.
@@ -131,25 +152,19 @@ def post_comment(request, post_id: int):
         response.headers["Retry-After"] = "60"
         return response
     except SubmissionRefused as refusal:
-        form.add_error(None, refusal.message)
-        response = _form_page(request, post, form, parent=parent, status=429)
-        if refusal.retry_after:
-            response.headers["Retry-After"] = str(refusal.retry_after)
-        return response
+        return _throttled_page(request, post, form, refusal, parent=parent)
 
     if comment.status == Comment.Status.APPROVED:
         return HttpResponseRedirect(comment_url(comment, page_of(comment)))
-    if comment.status == Comment.Status.PENDING:
-        remember_own(request, comment)
-        messages.info(
-            request,
-            _("Thank you. Your comment is awaiting moderation; only you can see it for now."),
-        )
-        page = page_of(comment, mine=own_pending_ids(request) | {comment.pk})
-        return HttpResponseRedirect(comment_url(comment, page))
-    # Spam or rejected by policy: say no more than a held comment would.
-    messages.info(request, _("Thank you. Your comment is awaiting moderation."))
-    return HttpResponseRedirect(post.get_absolute_url() + "#comments")
+    # Held, or filed as spam: the same answer and the same page (the writer sees it
+    # "awaiting moderation"), so a spammer cannot tell they were caught.
+    remember_own(request, comment)
+    messages.info(
+        request,
+        _("Thank you. Your comment is awaiting moderation; only you can see it for now."),
+    )
+    page = page_of(comment, mine=own_pending_ids(request) | {comment.pk})
+    return HttpResponseRedirect(comment_url(comment, page))
 
 
 @require_GET

@@ -31,7 +31,8 @@ class SecurityHeadersMiddleware:
 
 
 class UnreadableRequestMiddleware:
-    """Says why a form post was refused when Django will not read it.
+    """Says why a request was refused when Django will not read it: a NUL byte in the query
+    string (400), or a form post Django refuses.
 
     Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE, more fields than
     DATA_UPLOAD_MAX_NUMBER_FIELDS, a URL-encoded body in another charset than UTF-8 or a
@@ -46,6 +47,18 @@ class UnreadableRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            # No field anywhere holds a NUL, and PostgreSQL refuses one in any text: without
+            # this, /search/?q=%00 or an admin filter of %00 would be a 500.
+            return refusal(
+                _("Address not readable"),
+                _(
+                    "This address contains a NUL character (%00), which no page of this "
+                    "site accepts. Please remove it from the address and try again."
+                ),
+                status=400,
+            )
         if request.method == "POST":
             try:
                 request.POST  # noqa: B018 - parsed here, where its failure can be explained

@@ -125,6 +125,23 @@ class PolicySettings(models.Model):
         return settings_row
 
 
+class SubmissionAttempt(models.Model):
+    """One use of the comment form from one address, stored or refused: what the rate limit
+    counts. Refusals count as posts do, so probing the form's checks costs what posting
+    costs. Kept for the rate limit's window only (``policy.count_attempt`` forgets older
+    ones), and only as the salted address hash.
+    """
+
+    ip_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_hash", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ip_hash[:8]}… at {self.at:%H:%M:%S}"
+
+
 class PendingComment(Comment):
     """The moderation queue in the admin: comments awaiting a decision."""
 

@@ -34,7 +34,7 @@ def _send(*, to: str, subject: str, body: str) -> None:
     link = _absolute(reverse("moderation:unsubscribe", args=[unsubscribe_token(to)]))
     text = body + "\n\n" + _("Stop these emails with one click: %(link)s") % {"link": link}
     EmailMessage(
-        subject=subject,
+        subject=" ".join(subject.split()),  # a line break in a title must not stop the mail
         body=text,
         to=[to],
         headers={

@@ -150,9 +150,11 @@ VIEW_COUNT_FLUSH_SECONDS = 10
 # Comments. The policy hook decides a new comment's status (and may refuse it).
 COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")
 COMMENTS_AFTER_INSERT = "moderation.services.comment_inserted"  # the audit log
+COMMENTS_COUNT_ATTEMPT = "moderation.policy.count_attempt"  # the rate limit, refusals included
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
+BLOG_COMMENT_PAGES = "comments.thread.page_count"  # ?cpage= past the last page redirects
 COMMENTS_ORDER = env("COMMENTS_ORDER", default="oldest")  # or "newest": top-level threads
 # purge_comment_addresses blanks address hashes and user agents older than this.
 COMMENTS_ADDRESS_RETENTION_DAYS = env.int("COMMENTS_ADDRESS_RETENTION_DAYS", default=90)

@@ -74,7 +74,7 @@ def test_parent_on_another_post_refused(submit, make, post):
     before = stored()
     with pytest.raises(ValidationError) as error:
         submit("Reply", parent=other)
-    assert "same post" in error.value.message_dict["parent"][0]
+    assert "not available" in error.value.message_dict["parent"][0]
     assert stored() == before
 
 

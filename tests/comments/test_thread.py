@@ -174,7 +174,7 @@ def test_quote_from_edited_parent_is_marked(client, make, post, submit, author):
 
     parent = make("Original words here.")
     reply = submit("Answer", parent=parent, user=author, quote="Original words")
-    parent.body = "Edited text."
+    parent.body = "Original words here. (A personal detail was removed.)"
     parent.edited_at = timezone.now()
     parent.edit_note = "we removed a personal detail"
     parent.save()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.policy import SubmissionRefused
-from moderation.models import BlockedTerm, PolicySettings
+from moderation.models import BlockedTerm, PolicySettings, SubmissionAttempt
 
 APPROVED, PENDING, SPAM = "approved", "pending", "spam"
 THREE_LINKS = (
@@ -221,10 +221,10 @@ def test_sixth_comment_in_a_minute_from_one_address_is_refused(submit):
     assert submit("From elsewhere", ip="198.51.100.2").status == PENDING
 
 
-def test_throttle_forgets_comments_older_than_a_minute(submit):
+def test_throttle_forgets_attempts_older_than_a_minute(submit):
     for number in range(5):
         submit(f"Comment {number}", ip="198.51.100.1")
-    Comment.objects.update(submitted_at=timezone.now() - datetime.timedelta(minutes=2))
+    SubmissionAttempt.objects.update(at=timezone.now() - datetime.timedelta(minutes=2))
     assert submit("Later", ip="198.51.100.1").pk
 
 

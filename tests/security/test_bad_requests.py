@@ -76,10 +76,10 @@ def page_text(response) -> str:
 FORM_CASES = [
     ("parent on another post",
      lambda w: (w.post, form(body="Reply", parent=w.elsewhere.pk)), 400,
-     "You can only reply to a comment on the same post."),
+     "The comment you are replying to is not available."),
     ("parent that does not exist",
      lambda w: (w.post, form(body="Reply", parent=987654321)), 400,
-     "The comment you are replying to does not exist."),
+     "The comment you are replying to is not available."),
     ("parent held for moderation",
      lambda w: (w.post, form(body="Reply", parent=w.pending.pk)), 400,
      "The comment you are replying to is not available."),
