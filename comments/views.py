@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Post
 
+from .addresses import is_confirmed
 from .forms import CommentForm
 from .models import Comment
 from .policy import SubmissionRefused
@@ -137,6 +138,12 @@ def post_comment(request, post_id: int):
             response.headers["Retry-After"] = str(refusal.retry_after)
         return response
 
+    if comment.notify_replies and not is_confirmed(comment.author_email):
+        messages.info(
+            request,
+            _("We will email you about replies once you confirm your address: look for our "
+              "link in your inbox (we send one at a time, so it may be in an earlier email)."),
+        )  # fmt: skip
     if comment.status == Comment.Status.APPROVED:
         return HttpResponseRedirect(comment_url(comment, page_of(comment)))
     if comment.status == Comment.Status.PENDING:
