@@ -5,7 +5,9 @@ message carries a signed one-click unsubscribe link (and List-Unsubscribe header
 
 Double opt-in: such mail goes only to an address its owner confirmed. Ticking "notify
 me" with an unconfirmed address first mails it one signed, expiring confirmation link
-(at most one pending per address, so the form cannot flood an inbox).
+(at most one pending per address, so the form cannot flood an inbox); so does a held
+comment from a returning reader, whose earlier comments vouch for them only once they
+confirm.
 """
 
 import datetime
@@ -120,16 +122,25 @@ def comment_edited(comment_id: int) -> None:
 
 
 def confirmation_requested(comment_id: int) -> None:
-    """Mail the confirmation link to a comment's address, if it asked for replies and its
-    owner has not confirmed it, and no link to it is pending.
+    """Mail a confirmation link to a comment's unconfirmed address, if it asked for replies
+    or is a returning reader's held comment (their approved comments vouch for them only
+    once they confirm), and no link to it is pending.
 
     The mail carries nothing the commenter wrote (name or text): whoever typed the address
     may not own it, and must not be able to put their words in its owner's inbox.
     """
     comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
-    if comment is None or not comment.notify_replies or not comment.author_email:
+    if comment is None or not comment.author_email:
         return
     if addresses.is_confirmed(comment.author_email):
+        return
+    returning = (
+        comment.status == Comment.Status.PENDING
+        and Comment.objects.with_email(comment.author_email)
+        .filter(status=Comment.Status.APPROVED)
+        .exists()
+    )
+    if not (comment.notify_replies or returning):
         return
     claimed_at = addresses.confirmation_mail_claim(
         address=comment.author_email, period=confirmation_period()
@@ -140,12 +151,13 @@ def confirmation_requested(comment_id: int) -> None:
         reverse("moderation:confirm_email", args=[confirmation_token(comment.author_email)])
     )
     body = _(
-        "Someone, we hope you, commented on “%(title)s” at %(site)s with this address "
-        "and asked to be emailed when someone replies.\n\n"
+        "Someone, we hope you, commented on “%(title)s” at %(site)s with this address.\n\n"
         "To confirm that this address is yours, open this link within %(hours)d hours:\n"
         "%(link)s\n\n"
-        "Until you do, we send nothing else to this address. If it was not you, ignore "
-        "this email: the link expires by itself."
+        "Once you have, you get the reply emails you ask for, and a comment sent with this "
+        "address after one of its comments was approved need not wait for a moderator. "
+        "Until then we send nothing else to this address. If it was not you, ignore this "
+        "email: the link expires by itself."
     ) % {
         "title": comment.post.title,
         "site": settings.SITE_NAME,

@@ -19,6 +19,7 @@ from comments.addresses import address_confirm, confirmation_mail_claim, is_conf
 from comments.models import Comment, EmailAddress
 from comments.text import normalise_email, same_email
 from moderation import services
+from moderation.models import PolicySettings
 from moderation.notifications import confirmation_token, unsubscribe_token
 
 CONFIRM_LINK = re.compile(r"https?://\S+/notifications/confirm/\S+/")
@@ -171,6 +172,30 @@ def test_no_notify_no_mail_and_no_word_about_confirming(client, post, mailoutbox
     assert mailoutbox == []
     assert "confirm your address" not in response.text
     assert not EmailAddress.objects.exists()
+
+
+def test_a_returning_readers_held_comment_brings_them_the_link(client, make, submit, mailoutbox,
+                                                                mail_on_commit):  # fmt: skip
+    """Their approved comments vouch for them only once confirmed: the link is how."""
+    make("From before confirmation existed.", email="marek@example.org")
+    with mail_on_commit():
+        held = submit("Back again.", author_email="Marek@example.org")
+    assert held.status_reasons == ["email not confirmed yet"]
+    [message] = mailoutbox
+    assert message.to == ["Marek@example.org"]
+    [link] = CONFIRM_LINK.findall(message.body)
+    client.post(path_of(link))
+    assert submit("And again.", author_email="marek@example.org").status == "approved"
+
+
+def test_no_link_unasked_when_nothing_waits_on_it(make, submit, mailoutbox, mail_on_commit):
+    make("Approved before.", email="marek@example.org")
+    PolicySettings.objects.update_or_create(pk=1, defaults={"hold_first_comment": False})
+    with mail_on_commit():
+        comment = submit("Published at once.", author_email="marek@example.org")
+        submit("A newcomer, held.", author_email="new@example.org")
+    assert comment.status == "approved"
+    assert mailoutbox == []
 
 
 def test_a_confirmed_address_gets_no_confirmation_mail(submit, mailoutbox, mail_on_commit):
