@@ -57,7 +57,10 @@ class CommentForm(forms.Form):
         label=_("Email"),
         required=False,
         max_length=254,
-        help_text=_("Optional, never shown. Needed for reply notifications."),
+        help_text=_(
+            "Optional, never shown. Needed for reply notifications, which start once you "
+            "follow the link we email to it."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     body = CleanTextField(

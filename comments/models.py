@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from .text import render_comment, visible_controls
+from .text import normalise_email, render_comment, visible_controls
 
 
 class CommentQuerySet(TreeQuerySet):
@@ -23,6 +23,13 @@ class CommentQuerySet(TreeQuerySet):
 
     def for_post(self, post):
         return self.filter(post=post)
+
+    def with_email(self, address: str):
+        """Comments written under ``address``, whatever its case: the one SQL comparison of
+        readers' addresses (``iexact`` is UPPER() = UPPER(), served by the
+        comment_email_status index). An empty address matches nothing."""
+        address = normalise_email(address)
+        return self.filter(author_email__iexact=address) if address else self.none()
 
 
 class Comment(MPTTModel):
@@ -136,3 +143,46 @@ class CommentRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision of comment {self.comment_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EmailAddressQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def of(self, address: str):
+        return self.filter(email=normalise_email(address))
+
+
+class EmailAddress(models.Model):
+    """A reader's address that the site has mailed a confirmation link to, or that its
+    owner confirmed by following one.
+
+    Typing an address proves nothing, so only a confirmed one earns what an address can
+    earn: trust from its approved comments, and mail about replies. One row per address,
+    stored normalised (``comments.text.normalise_email``). Functions in
+    ``comments.addresses`` read and change it.
+    """
+
+    email = models.EmailField(_("email"), unique=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # When the last confirmation link was mailed: at most one is pending per address.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EmailAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reader's email address")
+        verbose_name_plural = _("readers' email addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="email_address_normalised"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)

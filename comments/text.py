@@ -47,6 +47,22 @@ def isolated(text: str) -> SafeString:
     return format_html("<bdi>{}</bdi>", visible_controls(text))
 
 
+def normalise_email(address: str) -> str:
+    """The one form of an email address used to compare it: trimmed, lower case.
+
+    Every comparison of readers' addresses goes through this (in Python) or through
+    ``Comment.objects.with_email`` (in SQL, case-insensitive the same way), never through
+    its own ``.lower()``: "Ruth@Example.org" and "ruth@example.ORG" are one reader.
+    """
+    return (address or "").strip().lower()
+
+
+def same_email(first: str, second: str) -> bool:
+    """Whether two addresses are one; an empty address is nobody's, so never the same."""
+    first, second = normalise_email(first), normalise_email(second)
+    return bool(first) and first == second
+
+
 def normalise_whitespace(text: str) -> str:
     """For comparing quotes: any run of whitespace is one space, case and accents kept."""
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Post
 
+from .addresses import is_confirmed
 from .forms import CommentForm
 from .models import Comment
 from .policy import SubmissionRefused, count_attempt
@@ -154,6 +155,12 @@ def post_comment(request, post_id: int):
     except SubmissionRefused as refusal:
         return _throttled_page(request, post, form, refusal, parent=parent)
 
+    if comment.notify_replies and not is_confirmed(comment.author_email):
+        messages.info(
+            request,
+            _("We will email you about replies once you confirm your address: look for our "
+              "link in your inbox (we send one at a time, so it may be in an earlier email)."),
+        )  # fmt: skip
     if comment.status == Comment.Status.APPROVED:
         return HttpResponseRedirect(comment_url(comment, page_of(comment)))
     # Held, or filed as spam: the same answer and the same page (the writer sees it

@@ -101,8 +101,8 @@ class PolicySettings(models.Model):
     hold_first_comment = models.BooleanField(
         _("hold a reader's first comment"),
         default=True,
-        help_text=_("Hold comments from an email with no approved comment yet, and all "
-                    "comments without an email."),
+        help_text=_("Hold comments from an email with no approved comment yet or whose "
+                    "owner has not confirmed it, and all comments without an email."),
     )  # fmt: skip
     max_links = models.PositiveSmallIntegerField(_("hold comments with more links than"), default=2)
     comments_per_minute = models.PositiveSmallIntegerField(

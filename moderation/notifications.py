@@ -2,7 +2,15 @@
 
 Called after the transaction that published the reply (or the edit) commits. Every
 message carries a signed one-click unsubscribe link (and List-Unsubscribe headers).
+
+Double opt-in: such mail goes only to an address its owner confirmed. Ticking "notify
+me" with an unconfirmed address first mails it one signed, expiring confirmation link
+(at most one pending per address, so the form cannot flood an inbox); so does a held
+comment from a returning reader, whose earlier comments vouch for them only once they
+confirm.
 """
+
+import datetime
 
 from django.conf import settings
 from django.core import signing
@@ -10,13 +18,16 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from comments import addresses
 from comments.models import Comment
+from comments.text import normalise_email, same_email
 
 SALT = "colloquy.unsubscribe"
+CONFIRM_SALT = "colloquy.confirm-email"
 
 
 def unsubscribe_token(email: str) -> str:
-    return signing.dumps(email.strip().lower(), salt=SALT, compress=True)
+    return signing.dumps(normalise_email(email), salt=SALT, compress=True)
 
 
 def email_from_token(token: str) -> str | None:
@@ -24,6 +35,28 @@ def email_from_token(token: str) -> str | None:
         return signing.loads(token, salt=SALT)
     except signing.BadSignature:
         return None
+
+
+def confirmation_period() -> datetime.timedelta:
+    """How long a confirmation link works, and how long before the next may be mailed."""
+    return datetime.timedelta(hours=settings.COMMENTS_EMAIL_CONFIRMATION_HOURS)
+
+
+def confirmation_token(email: str) -> str:
+    return signing.dumps(normalise_email(email), salt=CONFIRM_SALT, compress=True)
+
+
+def email_from_confirmation_token(token: str) -> str:
+    """The address a confirmation link was mailed to.
+
+    Raises ``signing.SignatureExpired`` for a link older than ``confirmation_period()``
+    and ``signing.BadSignature`` for one that is not ours (altered, truncated, another
+    kind of link).
+    """
+    email = signing.loads(token, salt=CONFIRM_SALT, max_age=confirmation_period())
+    if not isinstance(email, str) or not normalise_email(email):
+        raise signing.BadSignature("no address in this token")
+    return email
 
 
 def _absolute(path: str) -> str:
@@ -53,8 +86,10 @@ def reply_published(reply_id: int) -> None:
     answered = reply.reply_to if reply else None
     if answered is None or not answered.notify_replies or not answered.author_email:
         return
-    if answered.author_email.lower() == (reply.author_email or "").lower():
+    if same_email(answered.author_email, reply.author_email):
         return  # nobody needs mail about their own reply
+    if not addresses.is_confirmed(answered.author_email):
+        return  # double opt-in: only an address whose owner confirmed it gets mail
     _send(
         to=answered.author_email,
         subject=_("%(name)s replied to your comment on “%(title)s”")
@@ -72,6 +107,8 @@ def comment_edited(comment_id: int) -> None:
     comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
     if comment is None or not comment.notify_replies or not comment.author_email:
         return
+    if not addresses.is_confirmed(comment.author_email):
+        return
     note = comment.edit_note or _("(no public note)")
     _send(
         to=comment.author_email,
@@ -82,3 +119,55 @@ def comment_edited(comment_id: int) -> None:
         )
         % {"note": note, "body": comment.body, "link": _absolute(comment.get_absolute_url())},
     )
+
+
+def confirmation_requested(comment_id: int) -> None:
+    """Mail a confirmation link to a comment's unconfirmed address, if it asked for replies
+    or is a returning reader's held comment (their approved comments vouch for them only
+    once they confirm), and no link to it is pending.
+
+    The mail carries nothing the commenter wrote (name or text): whoever typed the address
+    may not own it, and must not be able to put their words in its owner's inbox.
+    """
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    if comment is None or not comment.author_email:
+        return
+    if addresses.is_confirmed(comment.author_email):
+        return
+    returning = (
+        comment.status == Comment.Status.PENDING
+        and Comment.objects.with_email(comment.author_email)
+        .filter(status=Comment.Status.APPROVED)
+        .exists()
+    )
+    if not (comment.notify_replies or returning):
+        return
+    claimed_at = addresses.confirmation_mail_claim(
+        address=comment.author_email, period=confirmation_period()
+    )
+    if claimed_at is None:
+        return  # a link is pending already: one per address per period
+    link = _absolute(
+        reverse("moderation:confirm_email", args=[confirmation_token(comment.author_email)])
+    )
+    body = _(
+        "Someone, we hope you, commented on “%(title)s” at %(site)s with this address.\n\n"
+        "To confirm that this address is yours, open this link within %(hours)d hours:\n"
+        "%(link)s\n\n"
+        "Once you have, you get the reply emails you ask for, and a comment sent with this "
+        "address after one of its comments was approved need not wait for a moderator. "
+        "Until then we send nothing else to this address. If it was not you, ignore this "
+        "email: the link expires by itself."
+    ) % {
+        "title": comment.post.title,
+        "site": settings.SITE_NAME,
+        "hours": settings.COMMENTS_EMAIL_CONFIRMATION_HOURS,
+        "link": link,
+    }
+    subject = _("Confirm your email address for %(site)s") % {"site": settings.SITE_NAME}
+    try:
+        EmailMessage(subject=subject, body=body, to=[comment.author_email]).send()
+    except Exception:
+        # Not sent, so not pending: the reader's next comment may try again.
+        addresses.confirmation_mail_release(address=comment.author_email, claimed_at=claimed_at)
+        raise

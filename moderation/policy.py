@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comments import permissions
+from comments.addresses import is_confirmed
 from comments.models import Comment
 from comments.policy import Assessment, SubmissionRefused
 from comments.text import count_links, link_hosts
@@ -30,6 +31,22 @@ def is_trusted(user, post) -> bool:
     return permissions.can_moderate_post(user, post)
 
 
+def _unproven_writer(comment: Comment) -> str:
+    """Why an email does not vouch for its writer, or "" when it does.
+
+    Approved comments vouch for an address only once its owner has confirmed it (a signed
+    link mailed to it): anyone can type a regular's address into the form.
+    """
+    if not comment.author_email:
+        return _("no email given")
+    mine = Comment.objects.with_email(comment.author_email)
+    if not mine.filter(status=Comment.Status.APPROVED).exists():
+        return _("first comment from this email")
+    if not is_confirmed(comment.author_email):
+        return _("email not confirmed yet")
+    return ""
+
+
 def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     if is_trusted(comment.user, comment.post):
         return Assessment(Comment.Status.APPROVED, [])
@@ -45,13 +62,8 @@ def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     links = count_links(comment.body)
     if links > rules.max_links:
         reasons.append(ngettext("%(count)d link", "%(count)d links", links) % {"count": links})
-    if rules.hold_first_comment:
-        if not comment.author_email:
-            reasons.append(_("no email given"))
-        elif not Comment.objects.filter(
-            author_email__iexact=comment.author_email, status=Comment.Status.APPROVED
-        ).exists():
-            reasons.append(_("first comment from this email"))
+    if rules.hold_first_comment and (reason := _unproven_writer(comment)):
+        reasons.append(reason)
     if reasons:
         return Assessment(Comment.Status.PENDING, reasons)
     return Assessment(Comment.Status.APPROVED, [])

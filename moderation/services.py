@@ -301,3 +301,6 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
     if comment.status == Status.APPROVED and source == "reader":
         pk = comment.pk
         transaction.on_commit(lambda: notifications.reply_published(pk), robust=True)
+    if source == "reader" and (comment.notify_replies or comment.status == Status.PENDING):
+        pk = comment.pk
+        transaction.on_commit(lambda: notifications.confirmation_requested(pk), robust=True)

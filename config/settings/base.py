@@ -158,3 +158,6 @@ BLOG_COMMENT_PAGES = "comments.thread.page_count"  # ?cpage= past the last page 
 COMMENTS_ORDER = env("COMMENTS_ORDER", default="oldest")  # or "newest": top-level threads
 # purge_comment_addresses blanks address hashes and user agents older than this.
 COMMENTS_ADDRESS_RETENTION_DAYS = env.int("COMMENTS_ADDRESS_RETENTION_DAYS", default=90)
+# A confirmation link mailed to a reader's address works this long, and no second one is
+# mailed to that address while the first is pending.
+COMMENTS_EMAIL_CONFIRMATION_HOURS = env.int("COMMENTS_EMAIL_CONFIRMATION_HOURS", default=48)

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from comments.addresses import address_confirm
 from comments.models import Comment
 from comments.services import comment_create_as_is
 from tests.factories import PostFactory
@@ -22,7 +23,9 @@ def post(transactional_db):
 
 @pytest.fixture
 def marek(post):
-    """An approved comment of two paragraphs by a returning reader."""
+    """An approved comment of two paragraphs by a returning reader (who confirmed their
+    address, so their next comments go through)."""
+    address_confirm(address="marek@example.org")
     return comment_create_as_is(
         post=post,
         parent=None,

@@ -5,6 +5,7 @@ import smtplib
 import pytest
 from django.core import mail
 
+from comments.addresses import address_confirm
 from comments.models import Comment
 from comments.services import comment_create_as_is
 from moderation.services import comment_approve
@@ -29,6 +30,7 @@ def watched(db):
     )  # fmt: skip
     question.notify_replies = True
     question.save()
+    address_confirm(address="reader@example.org")  # so the reply notification is due
     return post, question
 
 

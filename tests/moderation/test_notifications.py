@@ -6,18 +6,21 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from comments.addresses import address_confirm
 from comments.models import Comment
 from moderation import services
 from moderation.notifications import unsubscribe_token
 
 LINK = re.compile(r"https?://\S+/notifications/unsubscribe/\S+/")
+CONFIRM_LINK = re.compile(r"https?://\S+/notifications/confirm/\S+/")
 
 
 @pytest.fixture
 def asked(make):
-    """Ruth's approved comment; she ticked "notify me"."""
+    """Ruth's approved comment; she ticked "notify me" and confirmed her address."""
     comment = make("Is the infusion schedule changing?", name="Ruth", email="Ruth@Example.org")
     Comment.objects.filter(pk=comment.pk).update(notify_replies=True)  # test setup, not a state
+    address_confirm(address="ruth@example.org")
     comment.refresh_from_db()
     return comment
 
@@ -58,7 +61,10 @@ def test_reader_who_ticks_the_box_on_the_form_hears_of_the_authors_reply(
         )  # fmt: skip
         question = Comment.objects.get()
         services.comment_approve(comment=question, actor=moderator)
-    assert mailoutbox == []  # approving her own comment is not a reply
+    [confirmation] = mailoutbox  # approving her own comment is not a reply
+    [link] = CONFIRM_LINK.findall(confirmation.body)
+    client.post(path_of(link))
+    mailoutbox.clear()
     client.force_login(author)
     with mail_on_commit():
         client.post(f"/comments/post/{post.pk}/", {"body": "An answer.", "parent": question.pk})
@@ -124,8 +130,10 @@ def test_imported_replies_send_no_mail(asked, make, mailoutbox, mail_on_commit):
 
 def test_approve_and_reply_mails_both_readers(asked, submit, moderator, mailoutbox,
                                               mail_on_commit):  # fmt: skip
-    # Ann asks for mail too; her reply to Ruth is held, the moderator approves and answers it.
+    # Ann asks for mail too (and confirmed her address); her reply to Ruth is held, the
+    # moderator approves and answers it.
     held = submit("Me too!", parent=asked, author_email="ann@example.org", notify_replies=True)
+    address_confirm(address="ann@example.org")
     with mail_on_commit():
         services.comment_approve_and_reply(comment=held, actor=moderator, body="Noted, Ann.")
     assert sorted(message.to[0] for message in mailoutbox) == [

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from comments.addresses import address_confirm
 from comments.models import Comment
 from comments.policy import SubmissionRefused
 from moderation.models import BlockedTerm, PolicySettings, SubmissionAttempt
@@ -22,8 +23,9 @@ def post_url(post):
 
 @pytest.fixture
 def known(make):
-    """An email with one approved comment: the reader is no longer new."""
+    """An email with one approved comment, confirmed by its owner: the reader is no longer new."""
     make("An earlier approved comment.", email="ruth@example.org", name="Ruth")
+    address_confirm(address="ruth@example.org")
     return "ruth@example.org"
 
 
@@ -85,13 +87,16 @@ def test_an_email_whose_only_comments_are_not_approved_is_still_new(submit, make
     assert comment.status_reasons == ["first comment from this email"]
 
 
-def test_approving_the_first_comment_lets_the_second_through(submit, moderator):
+def test_approving_the_first_comment_lets_the_second_through_once_confirmed(submit, moderator):
     from moderation.services import comment_approve
 
     first = submit("First.", author_email="ruth@example.org")
     assert first.status == PENDING
     comment_approve(comment=first, actor=moderator)
-    assert submit("Second.", author_email="ruth@example.org").status == APPROVED
+    second = submit("Second.", author_email="ruth@example.org")
+    assert (second.status, second.status_reasons) == (PENDING, ["email not confirmed yet"])
+    address_confirm(address="ruth@example.org")
+    assert submit("Third.", author_email="ruth@example.org").status == APPROVED
 
 
 # -- links --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from comments.addresses import address_confirm
 from comments.models import Comment
 from moderation.models import BlockedTerm, ModerationEvent, PolicySettings
 
@@ -98,6 +99,7 @@ def test_filter_by_post(as_user, moderator, make, other_post):
 def by_reason(make, submit):
     """One comment per policy reason, plus one the policy let through."""
     make("Known reader's first.", email="known@example.org")
+    address_confirm(address="known@example.org")  # so the address vouches for them
     BlockedTerm.objects.create(value="casino")
     BlockedTerm.objects.create(value="pills.example", kind=BlockedTerm.Kind.DOMAIN)
     return {

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from comments.addresses import address_confirm
 from comments.models import Comment
 from moderation.models import BlockedTerm, ModerationEvent, PolicySettings
 
@@ -34,8 +35,10 @@ def event(make):
 
 @pytest.fixture
 def known(make):
-    """A reader whose earlier comment was approved, so the first-comment rule lets them by."""
+    """A reader whose earlier comment was approved and who confirmed their address, so the
+    first-comment rule lets them by."""
     make("Earlier and approved.", email="known@example.org")
+    address_confirm(address="known@example.org")
     return "known@example.org"
 
 
