@@ -24,8 +24,8 @@ def count(post_id: int) -> None:
     global _last_flush
     with _lock:
         _pending[(post_id, timezone.localdate())] += 1
-        due = sum(_pending.values()) >= getattr(settings, "VIEW_COUNT_FLUSH_EVERY", 25) or (
-            time.monotonic() - _last_flush >= getattr(settings, "VIEW_COUNT_FLUSH_SECONDS", 10)
+        due = sum(_pending.values()) >= settings.VIEW_COUNT_FLUSH_EVERY or (
+            time.monotonic() - _last_flush >= settings.VIEW_COUNT_FLUSH_SECONDS
         )
     if due:
         flush()

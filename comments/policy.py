@@ -42,11 +42,11 @@ def after_insert(*, comment, assessment: Assessment | None, source: str) -> None
     Runs inside the inserting transaction, so an audit row is written with the comment or
     not at all. ``source`` is "reader" for a submission, else where the comment came from.
     """
-    hook = getattr(settings, "COMMENTS_AFTER_INSERT", "")
+    hook = settings.COMMENTS_AFTER_INSERT
     if hook:
         import_string(hook)(comment=comment, assessment=assessment, source=source)
 
 
 def assess(*, comment, honeypot: str = "") -> Assessment:
-    policy = import_string(getattr(settings, "COMMENTS_POLICY", "comments.policy.default_policy"))
+    policy = import_string(settings.COMMENTS_POLICY)
     return policy(comment=comment, honeypot=honeypot)

@@ -22,7 +22,7 @@ MAX_QUOTE = 2_000
 
 
 def max_depth() -> int:
-    return getattr(settings, "COMMENTS_MAX_DEPTH", 4)
+    return settings.COMMENTS_MAX_DEPTH
 
 
 def hash_ip(ip: str) -> str:
