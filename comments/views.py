@@ -38,6 +38,16 @@ def _form_page(request, post, form, *, parent=None, status=200):
     )
 
 
+def _closed_page(request, post, *, parent=None, kept_text: str = "", status: int = 200):
+    """Where the form was: "Comments are closed", and any text the reader sent, to keep."""
+    return render(
+        request,
+        "comments/comment_form_page.html",
+        {"post": post, "parent": parent, "closed": True, "kept_text": kept_text},
+        status=status,
+    )
+
+
 def _refusal_page(request, post, message: str, *, status: int):
     """The comment form, empty but for one message: the request itself was unusable."""
     form = CommentForm(data={})
@@ -74,6 +84,8 @@ def post_comment(request, post_id: int):
             "“%(type)s”, which the form never sends. Please use the form on the post's page."
         ) % {"type": request.content_type or "?"}
         return _refusal_page(request, post, message, status=415)
+    if not post.comments_are_open():
+        return _closed_page(request, post, kept_text=request.POST.get("body", ""), status=403)
     undecodable = _undecodable_fields(request)
     form = CommentForm(request.POST)
     if not form.is_valid() or undecodable:
@@ -160,6 +172,8 @@ def reply(request, pk: int):
     )
     if not comment.post.is_published:
         raise Http404
+    if not comment.post.comments_are_open():
+        return _closed_page(request, comment.post, parent=comment)
     form = CommentForm(initial={"parent": comment.pk, "quote": request.GET.get("quote", "")})
     return _form_page(request, comment.post, form, parent=comment)
 
