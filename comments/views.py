@@ -4,9 +4,10 @@ import logging
 from urllib.parse import unquote_to_bytes
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError
 from django.http import Http404, HttpResponseRedirect
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -162,6 +163,43 @@ def post_comment(request, post_id: int):
     # Spam or rejected by policy: say no more than a held comment would.
     messages.info(request, _("Thank you. Your comment is awaiting moderation."))
     return HttpResponseRedirect(post.get_absolute_url() + "#comments")
+
+
+def _csrf_failure(request, reason: str, post_id: int):
+    """The comment came without a valid CSRF token (an expired or blocked cookie, a page
+    kept open for days): nothing is stored, and the text comes back in a fresh form."""
+    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    if not post.comments_are_open():
+        return _closed_page(request, post, kept_text=request.POST.get("body", ""), status=403)
+    form = CommentForm(request.POST)
+    form.is_valid()  # anything else to fix is shown at once, with its field
+    if request.POST.get("csrf_retry") and reason == REASON_NO_CSRF_COOKIE:
+        # The cookie set with the last try did not come back: the browser refuses it.
+        message = _(
+            "Your comment could not be sent because your browser did not keep this site's "
+            "cookie. It is below: allow cookies for this site, then press Post again."
+        )
+    else:
+        message = _(
+            "Your session expired before your comment was sent. It is below: press Post again."
+        )
+    form.errors.setdefault(NON_FIELD_ERRORS, form.error_class(error_class="nonfield"))
+    form.errors[NON_FIELD_ERRORS].insert(0, message)
+    parent = None
+    if form.cleaned_data.get("parent"):
+        parent = Comment.objects.filter(
+            pk=form.cleaned_data["parent"], post=post, status=Comment.Status.APPROVED
+        ).first()
+    # csrf_retry marks the fresh form, so that a second failure can tell a blocked cookie.
+    return render(
+        request,
+        "comments/comment_form_page.html",
+        {"post": post, "form": form, "parent": parent, "csrf_retry": True},
+        status=403,
+    )
+
+
+post_comment.csrf_failure = _csrf_failure
 
 
 @require_GET

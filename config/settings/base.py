@@ -141,6 +141,8 @@ CONTENT_SECURITY_POLICY = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A form sent without a valid token: the comment form comes back with the text in it.
+CSRF_FAILURE_VIEW = "config.csrf.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 
 LOGIN_URL = "admin:login"
