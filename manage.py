@@ -7,6 +7,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # No DATABASE_URL (a fresh clone): start or join the embedded PostgreSQL, as make run does.
+    from config.devdb import ensure_database_url
+
+    ensure_database_url("manage.py")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
