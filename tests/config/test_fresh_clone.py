@@ -77,3 +77,12 @@ def test_with_database_url_set_nothing_changes(clone):
     assert result.returncode == 0, result.stderr
     assert "embedded" not in result.stderr
     assert not (clone / ".pgdata").exists()
+
+
+def test_production_settings_never_start_an_embedded_database(clone):
+    result = manage(
+        clone, "check", DJANGO_SETTINGS_MODULE="config.settings.prod", SECRET_KEY="x" * 50
+    )
+    assert result.returncode != 0
+    assert "Set the DATABASE_URL environment variable" in result.stderr
+    assert not (clone / ".pgdata").exists()
