@@ -42,7 +42,25 @@ def backends() -> int:
 
 
 @pytest.fixture
-def make_run(transactional_db):
+def crowded(transactional_db):
+    """A post with three threads, stored before the server starts (so its seed_demo
+    --if-empty finds content and leaves the database alone)."""
+    rules = PolicySettings.current()
+    rules.comments_per_minute = 0  # every reader here comes from 127.0.0.1
+    rules.save()
+    post = PostFactory(title="A crowded thread")
+    parents = [
+        comment_create_as_is(
+            post=post, parent=None, body=f"Thread {n}", status=Comment.Status.APPROVED,
+            submitted_at=post.published_at, source="test",
+        ).pk
+        for n in range(3)
+    ]  # fmt: skip
+    return post, parents
+
+
+@pytest.fixture
+def make_run(crowded):
     """``python -m config.serve`` as ``make run`` starts it, on the test database."""
     connections.close_all()
     port = free_port()
@@ -109,18 +127,8 @@ def reader(port, post, parents, statuses, lock, open_connections) -> None:
             send("GET", post.get_absolute_url(), headers={"Cookie": cookie})
 
 
-def test_make_run_serves_a_crowd_and_lets_its_connections_go(make_run):
-    rules = PolicySettings.current()
-    rules.comments_per_minute = 0  # every reader here comes from 127.0.0.1
-    rules.save()
-    post = PostFactory(title="A crowded thread")
-    parents = [
-        comment_create_as_is(
-            post=post, parent=None, body=f"Thread {n}", status=Comment.Status.APPROVED,
-            submitted_at=post.published_at, source="test",
-        ).pk
-        for n in range(3)
-    ]  # fmt: skip
+def test_make_run_serves_a_crowd_and_lets_its_connections_go(make_run, crowded):
+    post, parents = crowded
     idle = backends()
     statuses, errors, open_connections = [], [], []
     lock = threading.Lock()
