@@ -18,12 +18,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# config/serve.py: migrate, seed the demo if empty, runserver (its test drives a crowd at it).
 run: install
-	$(WITH_DB) sh -c '\
-	  $(PY) manage.py migrate --noinput && \
-	  $(PY) manage.py seed_demo --if-empty && \
-	  echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/); Ctrl-C stops." && \
-	  exec $(PY) manage.py runserver 127.0.0.1:$(PORT)'
+	$(PY) -m config.serve --port $(PORT)
 
 test: install
 	$(WITH_DB) sh -c '\

@@ -38,6 +38,16 @@ class CleanTextField(forms.CharField):
             )
         return clean_line(value) if self.one_line else clean_input(value)
 
+    def widget_attrs(self, widget):
+        # No maxlength: the browser would cut a longer paste without a word. comments.js
+        # counts against data-max-length as the reader types; the server refuses what is
+        # over and gives the text back.
+        attrs = super().widget_attrs(widget)
+        if attrs.pop("maxlength", None) is not None:
+            attrs["data-max-length"] = str(self.max_length)
+            attrs["data-too-long"] = _("%(over)s characters too long: shorten it before posting.")
+        return attrs
+
 
 class CommentForm(forms.Form):
     author_name = CleanTextField(

@@ -55,7 +55,7 @@ def after_insert(*, comment, assessment: Assessment | None, source: str) -> None
     Runs inside the inserting transaction, so an audit row is written with the comment or
     not at all. ``source`` is "reader" for a submission, else where the comment came from.
     """
-    hook = getattr(settings, "COMMENTS_AFTER_INSERT", "")
+    hook = settings.COMMENTS_AFTER_INSERT
     if hook:
         import_string(hook)(comment=comment, assessment=assessment, source=source)
 
@@ -69,5 +69,5 @@ def count_attempt(*, post, user, ip_hash: str) -> None:
 
 
 def assess(*, comment, honeypot: str = "") -> Assessment:
-    policy = import_string(getattr(settings, "COMMENTS_POLICY", "comments.policy.default_policy"))
+    policy = import_string(settings.COMMENTS_POLICY)
     return policy(comment=comment, honeypot=honeypot)

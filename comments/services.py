@@ -27,7 +27,7 @@ PARENT_UNAVAILABLE = gettext_lazy("The comment you are replying to is not availa
 
 
 def max_depth() -> int:
-    return getattr(settings, "COMMENTS_MAX_DEPTH", 4)
+    return settings.COMMENTS_MAX_DEPTH
 
 
 def hash_ip(ip: str) -> str:

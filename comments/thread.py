@@ -36,15 +36,15 @@ def _epoch(field: str) -> Func:
 
 
 def threads_per_page() -> int:
-    return getattr(settings, "COMMENTS_THREADS_PER_PAGE", 25)
+    return settings.COMMENTS_THREADS_PER_PAGE
 
 
 def newest_first() -> bool:
-    return getattr(settings, "COMMENTS_ORDER", "oldest") == "newest"
+    return settings.COMMENTS_ORDER == "newest"
 
 
 def visual_depth_cap() -> int:
-    return getattr(settings, "COMMENTS_MAX_VISUAL_DEPTH", 3)
+    return settings.COMMENTS_MAX_VISUAL_DEPTH
 
 
 class Entry:

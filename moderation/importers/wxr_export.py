@@ -122,7 +122,7 @@ class WXRWriter:
         site = identity.site_url()
         w(f"\t<title>{text(settings.SITE_NAME)}</title>\n")
         w(f"\t<link>{text(site)}</link>\n")
-        w(f"\t<description>{text(getattr(settings, 'SITE_TAGLINE', ''))}</description>\n")
+        w(f"\t<description>{text(settings.SITE_TAGLINE)}</description>\n")
         w(f"\t<language>{text(settings.LANGUAGE_CODE)}</language>\n")
         w("\t<wp:wxr_version>1.2</wp:wxr_version>\n")
         w(f"\t<wp:base_site_url>{text(site)}</wp:base_site_url>\n")

@@ -102,7 +102,7 @@ def test_unknown_and_closed_posts(client, post):
     post.comments_open = False
     post.save()
     response = client.post(post_url(post), {"body": "x"})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Comments are closed" in response.text
     page = client.get(post.get_absolute_url()).text
     assert "Comments are closed on this post." in page

@@ -90,9 +90,9 @@ FORM_CASES = [
      lambda w: (w.post, form(body="Reply", parent=w.spam.pk)), 400,
      "The comment you are replying to is not available."),
     ("closed post",
-     lambda w: (w.closed, form(body="Hello")), 400, "Comments are closed on this post."),
+     lambda w: (w.closed, form(body="Hello")), 403, "Comments are closed on this post."),
     ("post whose comments closed yesterday",
-     lambda w: (w.expired, form(body="Hello")), 400, "Comments are closed on this post."),
+     lambda w: (w.expired, form(body="Hello")), 403, "Comments are closed on this post."),
     ("body over 10,000 characters",
      lambda w: (w.post, form(body="x" * 10_001)), 400,
      "Your comment is 10001 characters long; the limit is 10000."),
@@ -264,7 +264,7 @@ def test_forged_csrf_is_refused(world, forge):
     response = strict.post(comment_url(world.post), form(**fields), content_type=FORM)
 
     assert response.status_code == 403
-    assert "CSRF verification failed. Request aborted." in page_text(response)
+    assert "Your session expired before your comment was sent." in page_text(response)
     assert stored_state() == before
 
 
