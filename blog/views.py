@@ -63,7 +63,7 @@ def comment_page_number(request) -> int:
 def last_comment_page(request, post) -> int | None:
     """The discussion's last page for this reader, from the hook ``BLOG_COMMENT_PAGES``
     names (blog knows nothing of comments); None without one."""
-    hook = getattr(settings, "BLOG_COMMENT_PAGES", "")
+    hook = settings.BLOG_COMMENT_PAGES
     return import_string(hook)(post, request) if hook else None
 
 

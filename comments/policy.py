@@ -63,7 +63,7 @@ def after_insert(*, comment, assessment: Assessment | None, source: str) -> None
 def count_attempt(*, post, user, ip_hash: str) -> None:
     """Count one submission against the address's rate limit (``COMMENTS_COUNT_ATTEMPT``);
     raises ``SubmissionRefused`` past it. No hook configured: no limit."""
-    hook = getattr(settings, "COMMENTS_COUNT_ATTEMPT", "")
+    hook = settings.COMMENTS_COUNT_ATTEMPT
     if hook:
         import_string(hook)(post=post, user=user, ip_hash=ip_hash)
 
