@@ -9,7 +9,7 @@ from collections import defaultdict
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -112,12 +112,47 @@ class CommentEditForm(forms.ModelForm):
         # Browsers send CRLF; compare cleaned text so an untouched comment is unchanged.
         field_classes = {"body": CleanTextField, "quote": CleanTextField}
 
+    # Set per request by CommentAdmin.get_form: who saves, and whether "Save and approve".
+    actor = None
+    approve = False
+
     def clean(self):
         data = super().clean()
         changed = {"body", "quote"} & set(self.changed_data)
         if changed and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why you are changing this comment."))
         return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self._errors:
+            self._apply()
+
+    def _apply(self) -> None:
+        """Run the service while validating, so a refusal (a quote not in the answered
+        comment, a comment approved meanwhile) lands at its field with the moderator's
+        text still in the form. The admin's change view is one transaction; the service
+        is a savepoint in it, undone on refusal."""
+        data = self.cleaned_data
+        changed = bool({"body", "quote"} & set(self.changed_data))
+        text = (
+            {"body": data["body"], "quote": data["quote"], "reason": data["reason"],
+             "public_note": data["public_note"]}
+            if changed else {}
+        )  # fmt: skip
+        try:
+            if self.approve:
+                services.comment_edit_and_approve(comment=self.instance, actor=self.actor, **text)
+            elif changed:
+                services.comment_edit(comment=self.instance, actor=self.actor, **text)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                self.add_error(None, error)
+                return
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
 
 
 @admin.register(Comment)
@@ -180,28 +215,23 @@ class CommentAdmin(MPTTModelAdmin):
             for name, opts in fieldsets
         ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        form.approve = request.method == "POST" and "_approve" in request.POST
+        return form
+
     def save_model(self, request, obj, form, change):
-        if not ({"body", "quote"} & set(form.changed_data)):
-            return
-        original = Comment.objects.get(pk=obj.pk)
-        services.comment_edit(
-            comment=original,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-            body=form.cleaned_data["body"],
-            quote=form.cleaned_data["quote"],
-            public_note=form.cleaned_data["public_note"],
-        )
+        pass  # the form ran the service while validating (CommentEditForm._apply)
 
     def save_related(self, request, form, formsets, change):
         pass  # no related objects are edited here
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(request.path)
+    def response_change(self, request, obj):
+        if "_approve" in request.POST:
+            messages.success(request, _("Comment #%(id)s approved.") % {"id": obj.pk})
+            return HttpResponseRedirect(reverse("admin:moderation_pendingcomment_changelist"))
+        return super().response_change(request, obj)
 
     def get_urls(self):
         return [
@@ -310,6 +340,9 @@ class CommentAdmin(MPTTModelAdmin):
         if obj is not None:
             context["restore_revisions"] = list(obj.revisions.values_list("pk", flat=True))
             context["can_erase"] = request.user.is_superuser
+            context["can_save_and_approve"] = obj.status == Status.PENDING and (
+                permissions.can_edit(request.user, obj)
+            )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     # Custom views
@@ -434,6 +467,7 @@ class QueueAdmin(admin.ModelAdmin):
             moderated_comments(request.user)
             .filter(status=Status.PENDING)
             .select_related("post", "reply_to")
+            .annotate(versions=Count("revisions"))
             .order_by("submitted_at", "pk")[:200]
         )
         history = self._history(pending, request.user)

@@ -214,6 +214,25 @@ def comment_edit(
 
 
 @transaction.atomic
+def comment_edit_and_approve(
+    *,
+    comment: Comment,
+    actor,
+    reason: str = "",
+    body: str | None = None,
+    quote: str | None = None,
+    public_note: str = "",
+) -> Comment:
+    """ "Save and approve": the edit (when text is given) and the approval, both or neither."""
+    if body is not None or quote is not None:
+        comment = comment_edit(
+            comment=comment, actor=actor, reason=reason, body=body, quote=quote,
+            public_note=public_note,
+        )  # fmt: skip
+    return comment_approve(comment=comment, actor=actor)
+
+
+@transaction.atomic
 def comment_restore_revision(
     *, comment: Comment, revision: CommentRevision, actor, reason: str, public_note: str = ""
 ) -> Comment:
