@@ -212,7 +212,7 @@ class CommentAdmin(BulkActions, MPTTModelAdmin):
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None:
             context["restore_revisions"] = list(obj.revisions.values_list("pk", flat=True))
-            context["can_erase"] = request.user.is_superuser
+            context["can_erase"] = permissions.can_erase(request.user)
             context["can_save_and_approve"] = obj.status == Status.PENDING and (
                 permissions.can_edit(request.user, obj)
             )
@@ -240,7 +240,7 @@ class CommentAdmin(BulkActions, MPTTModelAdmin):
         return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[pk]))
 
     def erase_view(self, request, pk):
-        if not request.user.is_superuser:
+        if not permissions.can_erase(request.user):
             raise PermissionDenied
         comment = get_object_or_404(Comment, pk=pk)
         error = ""
