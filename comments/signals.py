@@ -9,7 +9,11 @@ from blog import pagecache
 from .models import Comment
 
 
-@receiver([post_save, post_delete], sender=Comment, dispatch_uid="comments-bump-page-cache")
-def retire_cached_pages(sender, instance: Comment, **kwargs) -> None:
+# No ``sender``: a save through a proxy model (the moderation queue's PendingComment) is
+# sent as the proxy, and must retire the page as well.
+@receiver([post_save, post_delete], dispatch_uid="comments-bump-page-cache")
+def retire_cached_pages(sender, instance, **kwargs) -> None:
+    if not isinstance(instance, Comment):
+        return
     post_id = instance.post_id
     transaction.on_commit(lambda: pagecache.bump(post_id))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments.models import Comment, CommentRevision
-from comments.permissions import can_edit, can_moderate  # re-exported for callers
+from comments.permissions import can_edit, can_erase, can_moderate  # re-exported for callers
 from comments.policy import Assessment
 from comments.services import MAX_BODY, Submission, comment_submit
 from comments.text import clean_input, normalise_whitespace
@@ -214,6 +214,25 @@ def comment_edit(
 
 
 @transaction.atomic
+def comment_edit_and_approve(
+    *,
+    comment: Comment,
+    actor,
+    reason: str = "",
+    body: str | None = None,
+    quote: str | None = None,
+    public_note: str = "",
+) -> Comment:
+    """ "Save and approve": the edit (when text is given) and the approval, both or neither."""
+    if body is not None or quote is not None:
+        comment = comment_edit(
+            comment=comment, actor=actor, reason=reason, body=body, quote=quote,
+            public_note=public_note,
+        )  # fmt: skip
+    return comment_approve(comment=comment, actor=actor)
+
+
+@transaction.atomic
 def comment_restore_revision(
     *, comment: Comment, revision: CommentRevision, actor, reason: str, public_note: str = ""
 ) -> Comment:
@@ -257,7 +276,7 @@ def comment_erase(*, comment: Comment, actor, reason: str) -> None:
     text, name, email and revisions; one without replies is deleted. Either way the
     audit log keeps a line saying who erased it and why.
     """
-    if actor is None or not actor.is_active or not actor.is_superuser:
+    if not can_erase(actor):
         raise PermissionDenied(_("Only superusers may erase comments."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say which request this erasure answers.")})

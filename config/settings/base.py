@@ -56,11 +56,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: after AXES_FAILURE_LIMIT failures for one username, or from one
-# address, further tries are refused for AXES_COOLOFF_MINUTES.
+# Login throttling (config/login_throttle.py): after AXES_FAILURE_LIMIT failures for one
+# username from one address, that pair is refused for AXES_COOLOFF_MINUTES; an address is
+# refused for any username once it has AXES_ADDRESS_FAILURE_LIMIT failures within
+# AXES_ADDRESS_WINDOW_HOURS. A username alone is never locked: nobody locks staff out.
+AXES_HANDLER = "config.login_throttle.PairThenAddressHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # what the address count reads
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_ADDRESS_WINDOW_HOURS = env.int("AXES_ADDRESS_WINDOW_HOURS", default=24)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

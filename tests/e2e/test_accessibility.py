@@ -124,9 +124,11 @@ def test_moderator_admin_pages(desktop_page, demo, browser_login):
     page = desktop_page
     browser_login(page, demo["moderator"])
     comment = a_reply_target(demo)  # its change form shows a parent link, quote and history
+    held = Comment.objects.filter(status=Comment.Status.PENDING).first()  # "Save and approve"
     paths = {
         "moderation queue": "/admin/moderation/pendingcomment/",
         "comment change form": f"/admin/comments/comment/{comment.pk}/change/",
+        "pending comment change form": f"/admin/comments/comment/{held.pk}/change/",
     }
     problems = {}
     for scheme in ("light", "dark"):
