@@ -25,7 +25,7 @@ from comments.models import Comment, CommentRevision
 
 from . import services
 from .diff import word_diff
-from .models import BlockedTerm, ImportedItem, ModerationEvent, PendingComment, PolicySettings
+from .models import BlockedTerm, ModerationEvent, PendingComment, PolicySettings
 
 Status = Comment.Status
 
@@ -536,24 +536,6 @@ class PolicySettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not PolicySettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ImportedItem)
-class ImportedItemAdmin(admin.ModelAdmin):
-    """Where imported objects came from: read-only, written by the import commands."""
-
-    list_display = ["source", "source_key", "kind", "source_id", "object_id"]
-    list_filter = ["source", "kind"]
-    search_fields = ["source_id", "source_key"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

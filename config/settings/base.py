@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "moderation",
+    "porting",
 ]
 
 MIDDLEWARE = [
