@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from porting.writer import Format, ImportFailed, Options, run_import
+from porting.readers.base import Format, Options
+from porting.writer import ImportFailed, run_import
 from porting.xmlstream import MalformedExport
 
 

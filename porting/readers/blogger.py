@@ -19,6 +19,7 @@ from blog.models import Post
 from comments.models import Comment
 from porting import xmlstream
 from porting.models import ImportedItem
+from porting.readers.base import Format, Options
 from porting.records import (
     AuthorRecord,
     CommentRecord,
@@ -29,7 +30,6 @@ from porting.records import (
 )
 from porting.text import html_to_markdown, html_to_text
 from porting.values import clean_email, clean_url, iso_date, slug_from_url
-from porting.writer import Format, Options
 
 NAMESPACES = xmlstream.Namespaces(
     patterns=(

@@ -22,6 +22,7 @@ from blog.models import Post
 from comments.models import Comment
 from porting import xmlstream
 from porting.models import ImportedItem
+from porting.readers.base import Format, Options
 from porting.records import (
     AuthorRecord,
     CommentRecord,
@@ -33,7 +34,6 @@ from porting.records import (
 )
 from porting.text import html_to_markdown, html_to_text
 from porting.values import clean_email, clean_url, iso_date, rfc822_date, wp_date
-from porting.writer import Format, Options
 
 NAMESPACES = xmlstream.Namespaces(
     patterns=(
@@ -106,7 +106,8 @@ class _Reader:
         self.path = path
         self.options = options
         self.header: dict[str, str] = {}
-        self.authors: dict[str, AuthorRecord] = {}  # by login
+        self.authors: dict[str, AuthorRecord] = {}  # by login, the first entry of each
+        self.author_entries: list[AuthorRecord] = []  # every entry: the writer lists repeats
         self.logins_by_id: dict[str, str] = {}
         self.descriptions: dict[str, str] = {}  # series name (casefolded) → description
         self.started = False
@@ -136,7 +137,7 @@ class _Reader:
             if not self.started:
                 self.started = True
                 yield self.source_info()
-                yield from self.authors.values()
+                yield from self.author_entries
             yield from self.item(element)
         elif tag == "wp:author":
             login = self._get(element, "wp:author_login")
@@ -149,7 +150,8 @@ class _Reader:
                     first_name=self._get(element, "wp:author_first_name"),
                     last_name=self._get(element, "wp:author_last_name"),
                 )
-                self.authors[login] = record
+                self.authors.setdefault(login, record)
+                self.author_entries.append(record)
                 author_id = self._get(element, "wp:author_id")
                 if author_id:
                     self.logins_by_id[author_id] = login
@@ -172,7 +174,7 @@ class _Reader:
     def finish(self):
         if not self.started:
             yield self.source_info()
-            yield from self.authors.values()
+            yield from self.author_entries
 
     # -- an item: a post, a page, or something we leave out -------------------------------
 

@@ -133,12 +133,28 @@ class Posts:
         self.report.holding_posts.append(f"“{post.title}” (/{post.slug}/)")
         return post
 
+    def missing_post(self, post_id: str) -> Post:
+        """Comments on a post not read in this run: the post of an earlier import, or a
+        draft holding post."""
+        post = self.imported(Kind.POST, post_id, Post)
+        if post is not None:
+            return post
+        return self.holding_post(
+            kind=Kind.POST,
+            source_id=post_id,
+            title=_("Comments on a post missing from the export (%(id)s)") % {"id": post_id},
+            explanation=_("the post with id %(id)s is not in the export") % {"id": post_id},
+        )
+
     def post_for(self, post_id: str) -> Post | None:
         """The post an imported comment goes on, None if its post was left out."""
         if post_id in self.skipped_posts:
             return None
         if post_id not in self._posts:
-            post = self.fmt.post_for_comment(self, post_id)
+            if self.fmt.comments_on == Kind.THREAD:
+                post = self.thread_post(post_id)
+            else:
+                post = self.missing_post(post_id)
             self._posts[post_id] = post.pk if post is not None else None
         pk = self._posts[post_id]
         if pk is None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from comments.tree import check_trees
 from porting.progress import Progress
+from porting.readers.base import Format, Options
 from porting.records import (
     AuthorRecord,
     CommentRecord,
@@ -31,11 +32,12 @@ from porting.records import (
 from porting.report import Report
 from porting.staging import CommentStaging
 
-from .base import Format, ImportFailed, Options
+from .base import ImportFailed
 from .comments import Comments
 from .ledger import Ledger
 from .people import People
 from .posts import Posts
+from .threads import Threads
 
 
 def run_import(fmt: Format, path: Path, *, options: Options, stdout) -> Report:
@@ -54,7 +56,7 @@ def run_import(fmt: Format, path: Path, *, options: Options, stdout) -> Report:
     return run.report
 
 
-class ImportRun(Ledger, People, Posts, Comments):
+class ImportRun(Ledger, People, Posts, Threads, Comments):
     def __init__(self, fmt: Format, path: Path, options: Options, progress: Progress):
         self.fmt = fmt
         self.path = path

@@ -29,6 +29,8 @@ def test_posts_sharing_an_id_are_kept_apart_with_their_comments(db):
     listed = output.split("Duplicate ids in the file:")[1]
     assert "post id 7 is used by two different posts: “A trial that stopped early”" in listed
     assert "post 7 (“Walking after the relapse”) appears twice, identical" in listed
+    assert "author someone is listed twice with different details: the first is used" in listed
+    assert walking.author.email == trial.author.email == "first@example.org"
 
 
 def test_a_second_run_of_the_merged_file_changes_nothing(db):

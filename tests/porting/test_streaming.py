@@ -5,8 +5,8 @@ import tracemalloc
 
 from porting import xmlstream
 from porting.readers import wxr
+from porting.readers.base import Options
 from porting.records import CommentRecord
-from porting.writer import Options
 
 ITEM = """<item><title>Post {n}</title><dc:creator>someone</dc:creator>
 <content:encoded><![CDATA[<p>{text}</p>]]></content:encoded><excerpt:encoded></excerpt:encoded>
