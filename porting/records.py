@@ -1,7 +1,7 @@
 """What a reader of an export hands to the import: one small record per thing found.
 
 Readers (``wxr``, ``blogger``, ``disqus``) turn their format into these records and know
-nothing of the database; ``importing`` turns records into users, series, posts and
+nothing of the database; ``porting.writer`` turns records into users, series, posts and
 comments. Bodies are already converted: Markdown for posts, plain text for comments.
 """
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from blog.models import Post
 from comments.models import Comment
 from porting import xmlstream
+from porting.markdown import html_to_markdown
 from porting.models import ImportedItem
 from porting.readers.base import Format, Options
 from porting.records import (
@@ -28,7 +29,7 @@ from porting.records import (
     Skipped,
     SourceInfo,
 )
-from porting.text import html_to_markdown, html_to_text
+from porting.text import html_to_text
 from porting.values import clean_email, clean_url, iso_date, slug_from_url
 
 NAMESPACES = xmlstream.Namespaces(

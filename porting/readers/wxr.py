@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from blog.models import Post
 from comments.models import Comment
 from porting import xmlstream
+from porting.markdown import html_to_markdown
 from porting.models import ImportedItem
 from porting.readers.base import Format, Options
 from porting.records import (
@@ -32,7 +33,7 @@ from porting.records import (
     SourceInfo,
     digest_of,
 )
-from porting.text import html_to_markdown, html_to_text
+from porting.text import html_to_text
 from porting.values import clean_email, clean_url, iso_date, rfc822_date, wp_date
 
 NAMESPACES = xmlstream.Namespaces(

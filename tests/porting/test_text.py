@@ -7,7 +7,8 @@ import pytest
 
 from blog.rendering import render_markdown
 from comments.text import render_comment
-from porting.text import html_to_markdown, html_to_text
+from porting.markdown import html_to_markdown
+from porting.text import html_to_text
 
 from .conftest import TESTDATA
 
