@@ -47,6 +47,16 @@ def after_insert(*, comment, assessment: Assessment | None, source: str) -> None
         import_string(hook)(comment=comment, assessment=assessment, source=source)
 
 
+def after_insert_many(*, comments, sources: list[str]) -> None:
+    """``after_insert`` for a batch of imported comments (``COMMENTS_AFTER_INSERT_MANY``)."""
+    hook = getattr(settings, "COMMENTS_AFTER_INSERT_MANY", "")
+    if hook:
+        import_string(hook)(comments=comments, sources=sources)
+    else:
+        for comment, source in zip(comments, sources, strict=True):
+            after_insert(comment=comment, assessment=None, source=source)
+
+
 def assess(*, comment, honeypot: str = "") -> Assessment:
     policy = import_string(getattr(settings, "COMMENTS_POLICY", "comments.policy.default_policy"))
     return policy(comment=comment, honeypot=honeypot)

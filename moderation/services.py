@@ -301,6 +301,25 @@ def comment_erase(*, comment: Comment, actor, reason: str) -> None:
         comment.delete()
 
 
+def comments_imported(*, comments: list[Comment], sources: list[str]) -> None:
+    """COMMENTS_AFTER_INSERT_MANY hook: one "imported" event per comment, in one INSERT."""
+    ModerationEvent.objects.bulk_create(
+        [
+            ModerationEvent(
+                comment=comment,
+                comment_ref=comment.pk,
+                actor=None,
+                action=Action.IMPORTED,
+                from_status="",
+                to_status=comment.status,
+                reason=_("imported from %(source)s") % {"source": source},
+            )  # fmt: skip
+            for comment, source in zip(comments, sources, strict=True)
+        ],
+        batch_size=500,
+    )
+
+
 def comment_inserted(*, comment: Comment, assessment: Assessment | None, source: str) -> None:
     """COMMENTS_AFTER_INSERT hook: the policy's decision (or the import) as an event."""
     if assessment is None:

@@ -107,8 +107,8 @@ class CommentRecord:
     dated: bool = True
 
     def digest(self, *, with_id: bool = True) -> str:
-        data = asdict(self)
-        data.pop("notes")
+        # Every field is a plain value (notes, the one list, is left out): no deep copy.
+        data = {name: getattr(self, name) for name in _COMMENT_FIELDS if name != "notes"}
         if not self.dated:
             data.pop("submitted_at")
         if not with_id:
@@ -116,7 +116,8 @@ class CommentRecord:
         return _digest(data)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), cls=DjangoJSONEncoder)
+        data = {name: getattr(self, name) for name in _COMMENT_FIELDS}
+        return json.dumps(data, cls=DjangoJSONEncoder)
 
     @classmethod
     def from_json(cls, value: str | dict) -> "CommentRecord":
@@ -126,6 +127,9 @@ class CommentRecord:
                 data[name] = datetime.datetime.fromisoformat(data[name])
         known = {f.name for f in fields(cls)}
         return cls(**{key: item for key, item in data.items() if key in known})
+
+
+_COMMENT_FIELDS = tuple(f.name for f in fields(CommentRecord))
 
 
 @dataclass

@@ -151,6 +151,7 @@ VIEW_COUNT_FLUSH_SECONDS = 10
 # Comments. The policy hook decides a new comment's status (and may refuse it).
 COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")
 COMMENTS_AFTER_INSERT = "moderation.services.comment_inserted"  # the audit log
+COMMENTS_AFTER_INSERT_MANY = "moderation.services.comments_imported"  # the same, in bulk
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)

@@ -24,6 +24,7 @@ Kind = ImportedItem.Kind
 
 class Comments:
     def stage(self, staging: CommentStaging, record: CommentRecord) -> None:
+        """Hold a comment until the file is read; staged in batches, one INSERT each."""
         record.post_id = self.post_id_of(record.post_id)
         if record.submitted_at is None:
             record.submitted_at, record.dated = timezone.now(), False
@@ -34,19 +35,25 @@ class Comments:
             self.report.notes.append(
                 _("comment %(id)s: %(note)s") % {"id": record.source_id, "note": note}
             )
-        wanted = record.source_id
-        staged = staging.add(record)
-        if staged is None:
-            self.report.duplicates.append(
-                _("comment %(id)s appears twice, identical: imported once") % {"id": wanted}
-            )
-            self.progress.advance()
-        elif staged != wanted:
-            self.report.duplicates.append(
-                _("comment id %(id)s is used by two different comments: the later one "
-                  "(on post %(post)s) is kept as %(new)s")
-                % {"id": wanted, "post": record.post_id, "new": staged}
-            )  # fmt: skip
+        self._to_stage.append(record)
+        if len(self._to_stage) >= 500:
+            self.flush_staging(staging)
+
+    def flush_staging(self, staging: CommentStaging) -> None:
+        records, self._to_stage = self._to_stage, []
+        wanted = [record.source_id for record in records]
+        for record, first, staged in zip(records, wanted, staging.add_many(records), strict=True):
+            if staged is None:
+                self.report.duplicates.append(
+                    _("comment %(id)s appears twice, identical: imported once") % {"id": first}
+                )
+                self.progress.advance()
+            elif staged != first:
+                self.report.duplicates.append(
+                    _("comment id %(id)s is used by two different comments: the later one "
+                      "(on post %(post)s) is kept as %(new)s")
+                    % {"id": first, "post": record.post_id, "new": staged}
+                )  # fmt: skip
 
     def place_comment(self, record: CommentRecord) -> None:
         digest = record.digest()

@@ -40,3 +40,29 @@ class Ledger:
             digest=digest,
             source_url=url[:500],
         )
+
+    def imported_ids(self, kind: str, source_ids) -> set[str]:
+        """Which of ``source_ids`` were imported before (as stored keys)."""
+        keys = {key(source_id) for source_id in source_ids}
+        return set(
+            ImportedItem.objects.filter(
+                source=self.fmt.source, source_key=self.source.key, kind=kind, source_id__in=keys
+            ).values_list("source_id", flat=True)
+        )
+
+    def remember_many(self, kind: str, items) -> None:
+        """New rows for ``items``: (source id, object, digest) of things just created."""
+        ImportedItem.objects.bulk_create(
+            [
+                ImportedItem(
+                    source=self.fmt.source,
+                    source_key=self.source.key,
+                    kind=kind,
+                    source_id=key(source_id),
+                    object_id=obj.pk,
+                    digest=digest,
+                )  # fmt: skip
+                for source_id, obj, digest in items
+            ],
+            batch_size=500,
+        )

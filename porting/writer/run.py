@@ -2,7 +2,8 @@
 
 ``run_import`` reads the whole file inside one transaction. Authors, series and posts are
 written as they are read (``people``, ``posts``); comments wait in ``CommentStaging``
-until the file has been read to the end, then go in parents first (``comments``). A
+until the file has been read to the end, then go in a thread at a time, parents first
+(``batch``: new threads together; ``comments``: one at a time). A
 malformed file, a broken thread or any error rolls everything back; ``--dry-run`` rolls
 back on purpose after counting.
 
@@ -33,6 +34,7 @@ from porting.report import Report
 from porting.staging import CommentStaging
 
 from .base import ImportFailed
+from .batch import Batches
 from .comments import Comments
 from .ledger import Ledger
 from .people import People
@@ -56,7 +58,7 @@ def run_import(fmt: Format, path: Path, *, options: Options, stdout) -> Report:
     return run.report
 
 
-class ImportRun(Ledger, People, Posts, Threads, Comments):
+class ImportRun(Ledger, People, Posts, Threads, Comments, Batches):
     def __init__(self, fmt: Format, path: Path, options: Options, progress: Progress):
         self.fmt = fmt
         self.path = path
@@ -80,6 +82,7 @@ class ImportRun(Ledger, People, Posts, Threads, Comments):
         self._posts_read: dict[str, str] = {}
         self._renamed_post: tuple[str, str] | None = None
         self._fallback = None
+        self._to_stage: list[CommentRecord] = []  # comments read, not yet staged
 
     @property
     def label(self) -> str:
@@ -107,12 +110,14 @@ class ImportRun(Ledger, People, Posts, Threads, Comments):
                 elif isinstance(record, SeriesRecord):
                     self.series(record)
         self.require_source()
-        for record in staging.ordered():
-            self.place_comment(record)
-            self.progress.advance()
+        self.flush_staging(staging)
+        self.place_comments(staging)
         staging.drop()
         self.link_replies()
-        problems = check_trees(tree_ids=self.touched_trees) if self.touched_trees else []
+        touched = sorted(self.touched_trees)
+        problems = []
+        for start in range(0, len(touched), 2000):  # a slice at a time: memory stays flat
+            problems += check_trees(tree_ids=touched[start : start + 2000])
         if problems:
             listed = "; ".join(str(problem) for problem in problems[:10])
             raise ImportFailed(f"the comment threads would be broken ({listed}); nothing imported")

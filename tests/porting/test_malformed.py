@@ -51,12 +51,13 @@ def test_refused_before_progress_is_shown_too(db):
 
 def test_a_failure_after_the_file_is_read_rolls_everything_back(db, monkeypatch):
     """Comments go in after every post: an error there must take the posts with it."""
-    from porting.writer import comments as importing
+    from porting.writer import batch, comments
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(importing, "comment_create_as_is", broken)
+    monkeypatch.setattr(comments, "comment_create_as_is", broken)  # one at a time
+    monkeypatch.setattr(batch, "comments_create_as_is", broken)  # new threads together
     with pytest.raises(RuntimeError):
         run("import_wxr", FIXTURES / "wxr-1.2-https.xml")
     assert nothing_stored()
