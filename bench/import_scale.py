@@ -191,15 +191,21 @@ def measure(server_url: str, size: int, posts: int, folder: Path, name: str) -> 
                "from django.contrib.auth.models import User; "
                "User.objects.create_superuser('admin', 'admin@example.org', None)")  # fmt: skip
         began = time.monotonic()
-        child = subprocess.Popen(
-            [sys.executable, "manage.py", "import_wxr", str(path)], cwd=ROOT, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        sampler = PeakRSS(child.pid)
-        sampler.start()
-        output, errors = child.communicate()
-        seconds = time.monotonic() - began
-        sampler.join(timeout=1)
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            child = subprocess.Popen(
+                [sys.executable, "manage.py", "import_wxr", str(path)], cwd=ROOT, env=env,
+                stdout=out, stderr=err, text=True,
+            )  # fmt: skip
+            sampler = PeakRSS(child.pid)
+            sampler.start()
+            # wait4: the child's own CPU time and peak memory, not the whole machine's.
+            _pid, status, usage = os.wait4(child.pid, 0)
+            child.returncode = os.waitstatus_to_exitcode(status)
+            seconds = time.monotonic() - began
+            sampler.join(timeout=1)
+            out.seek(0)
+            err.seek(0)
+            output, errors = out.read(), err.read()
         if child.returncode != 0:
             raise SystemExit(f"import_wxr failed:\n{errors or output}")
         trees = manage(env, "check_comment_trees")
@@ -216,7 +222,10 @@ def measure(server_url: str, size: int, posts: int, folder: Path, name: str) -> 
         "generate_seconds": round(generated, 1),
         "import_seconds": round(seconds, 1),
         "comments_per_second": round(size / seconds),
-        "peak_rss_mib": round(sampler.peak_mib, 1),
+        # The import process alone: its CPU time (PostgreSQL's is not in it) and peak RSS.
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "comments_per_cpu_second": round(size / (usage.ru_utime + usage.ru_stime)),
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
         # Resident memory at each quarter of the run: flat means the file is streamed.
         "rss_quarters_mib": [
             round(curve[min(len(curve) - 1, len(curve) * q // 4)][1] / 1024, 1)
@@ -247,13 +256,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"importing {size:,} comments on {args.posts:,} posts …", file=sys.stderr)
             rows.append(measure(server_url, size, args.posts, Path(folder), args.database))
     print()
-    print("| comments | file | import | comments/s | peak RSS | RSS by quarter | trees |")
-    print("|---:|---:|---:|---:|---:|---|---|")
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        "| comments | file | import (wall) | comments/s | CPU of the import | comments/CPU-s "
+        "| peak RSS | RSS by quarter | trees |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for row in rows:
         quarters = " / ".join(f"{value:.0f}" for value in row["rss_quarters_mib"])
         print(
             f"| {row['comments']:,} | {row['file_mib']} MiB | {row['import_seconds']} s "
-            f"| {row['comments_per_second']:,} | {row['peak_rss_mib']:.0f} MiB "
+            f"| {row['comments_per_second']:,} | {row['cpu_seconds']} s "
+            f"| {row['comments_per_cpu_second']:,} | {row['peak_rss_mib']:.0f} MiB "
             f"| {quarters} MiB | {row['trees']} |"
         )
     largest = rows[-1]
@@ -265,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+                "load_average_at_end": round(os.getloadavg()[0], 1),
                 "postgres": database.server_version(server_url),
                 "target_comments_per_second": TARGET,
                 "rows": rows,
