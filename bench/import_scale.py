@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"importing {size:,} comments on {args.posts:,} posts …", file=sys.stderr)
             rows.append(measure(server_url, size, args.posts, Path(folder), args.database))
     print()
-    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(
         "| comments | file | import (wall) | comments/s | CPU of the import | comments/CPU-s "
         "| peak RSS | RSS by quarter | trees |"
