@@ -49,7 +49,7 @@ def after_insert(*, comment, assessment: Assessment | None, source: str) -> None
 
 def after_insert_many(*, comments, sources: list[str]) -> None:
     """``after_insert`` for a batch of imported comments (``COMMENTS_AFTER_INSERT_MANY``)."""
-    hook = getattr(settings, "COMMENTS_AFTER_INSERT_MANY", "")
+    hook = settings.COMMENTS_AFTER_INSERT_MANY  # base.py: the audit log's bulk hook
     if hook:
         import_string(hook)(comments=comments, sources=sources)
     else:
