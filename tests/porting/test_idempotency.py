@@ -115,6 +115,22 @@ def test_newer_export_updates_what_changed_and_adds_what_is_new(db, tmp_path):
     assert ModerationEvent.objects.filter(comment=untouched).count() == untouched_events
 
 
+def test_a_comment_a_moderator_removed_here_stays_removed(db, tmp_path, moderator):
+    from moderation.services import comment_remove
+
+    run("import_wxr", OURS)
+    one = Comment.objects.get(author_name="Reader One")
+    comment_remove(comment=one, actor=moderator, reason="Personal details.")
+
+    output = run("import_wxr", newer_export(tmp_path))  # edits this comment's text
+
+    one.refresh_from_db()
+    assert one.status == Comment.Status.REMOVED
+    assert one.body.startswith("So, I'm scheduled for an infusion next year.")
+    assert ModerationEvent.objects.filter(comment=one).last().action == "removed"
+    assert "comments: 1 created, 1 updated, 10 unchanged" in output
+
+
 def test_a_comment_erased_here_is_not_brought_back(db):
     run("import_wxr", OURS)
     Comment.objects.filter(author_name="CDATA Fan").delete()
