@@ -68,6 +68,16 @@ def count_attempt(*, post, user, ip_hash: str) -> None:
         import_string(hook)(post=post, user=user, ip_hash=ip_hash)
 
 
+def after_insert_many(*, comments, sources: list[str]) -> None:
+    """``after_insert`` for a batch of imported comments (``COMMENTS_AFTER_INSERT_MANY``)."""
+    hook = settings.COMMENTS_AFTER_INSERT_MANY  # base.py: the audit log's bulk hook
+    if hook:
+        import_string(hook)(comments=comments, sources=sources)
+    else:
+        for comment, source in zip(comments, sources, strict=True):
+            after_insert(comment=comment, assessment=None, source=source)
+
+
 def assess(*, comment, honeypot: str = "") -> Assessment:
     policy = import_string(settings.COMMENTS_POLICY)
     return policy(comment=comment, honeypot=honeypot)

@@ -12,11 +12,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from blog import pagecache
+
 from . import tree
 from .models import Comment, CommentRevision
 from .permissions import role_on_post
-from .policy import after_insert, assess, count_attempt
-from .text import clean_input, clean_line, normalise_whitespace
+from .policy import after_insert, after_insert_many, assess, count_attempt
+from .text import clean_input, clean_line, normalise_whitespace, render_comment
 
 MAX_BODY = 10_000
 MAX_NAME = 80
@@ -145,14 +147,37 @@ def comment_submit(
 
 
 @transaction.atomic
-def comment_create_as_is(
+def comment_create_as_is(*, post, parent: Comment | None, body: str, status: str,
+                         submitted_at, source: str, **details) -> Comment:  # fmt: skip
+    """Store a comment that already exists elsewhere (demo content, an import), as it is.
+
+    No policy and no reader-facing checks: the caller vouches for it, and names where it
+    came from in ``source`` ("demo", "WordPress export …"). The tree is still written under
+    the same locks as any other insert. ``details``: see ``comment_as_is``.
+    """
+    comment = comment_as_is(
+        post=post, parent=parent, body=body, status=status, submitted_at=submitted_at,
+        **details,
+    )  # fmt: skip
+    tree.insert(comment, stamp_time=False)
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        quote=comment.quote,
+        reason=source,
+        created_at=submitted_at,
+    )
+    after_insert(comment=comment, assessment=None, source=source)
+    return comment
+
+
+def comment_as_is(
     *,
     post,
     parent: Comment | None,
     body: str,
     status: str,
     submitted_at,
-    source: str,
     author_name: str = "",
     author_email: str = "",
     quote: str = "",
@@ -162,14 +187,9 @@ def comment_create_as_is(
     ip: str = "",
     user_agent: str = "",
 ) -> Comment:
-    """Store a comment that already exists elsewhere (demo content, an import), as it is.
-
-    No policy and no reader-facing checks: the caller vouches for it, and names where it
-    came from in ``source`` ("demo", "WordPress export …"). The tree is still written under
-    the same locks as any other insert.
-    """
+    """A comment from elsewhere, cleaned and not yet saved: for the functions here."""
     body = clean_input(body)
-    comment = Comment(
+    return Comment(
         post=post,
         parent=parent,
         reply_to=parent,
@@ -179,15 +199,40 @@ def comment_create_as_is(
         user=user,
         role=role,
         body=body,
+        body_html=render_comment(body),
         quote=normalise_whitespace(clean_input(quote)),
         status=status,
         submitted_at=submitted_at,
         ip_hash=hash_ip(ip),
         user_agent=user_agent[:300],
     )
-    tree.insert(comment, stamp_time=False)
-    CommentRevision.objects.create(
-        comment=comment, body=body, quote=comment.quote, reason=source, created_at=submitted_at
+
+
+@transaction.atomic
+def comments_create_as_is(*, comments: list[Comment], sources: list[str]) -> list[Comment]:
+    """Store whole new threads from elsewhere at once (an import of thousands).
+
+    ``comments`` come from ``comment_as_is``, parents before their replies, each parent
+    in the list; ``sources`` says where each came from. The same rows as
+    ``comment_create_as_is`` one by one (nested set, first revision, the after-insert
+    hook's audit rows), written in a few statements; the pages of their posts are retired
+    once each.
+    """
+    tree.insert_threads(comments)
+    CommentRevision.objects.bulk_create(
+        [
+            CommentRevision(
+                comment=comment,
+                body=comment.body,
+                quote=comment.quote,
+                reason=source,
+                created_at=comment.submitted_at,
+            )  # fmt: skip
+            for comment, source in zip(comments, sources, strict=True)
+        ],
+        batch_size=500,
     )
-    after_insert(comment=comment, assessment=None, source=source)
-    return comment
+    after_insert_many(comments=comments, sources=sources)
+    for post_id in {comment.post_id for comment in comments}:
+        transaction.on_commit(lambda post_id=post_id: pagecache.bump(post_id))
+    return comments

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "moderation",
+    "porting",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,7 @@ VIEW_COUNT_FLUSH_SECONDS = 10
 COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")
 COMMENTS_AFTER_INSERT = "moderation.services.comment_inserted"  # the audit log
 COMMENTS_COUNT_ATTEMPT = "moderation.policy.count_attempt"  # the rate limit, refusals included
+COMMENTS_AFTER_INSERT_MANY = "moderation.services.comments_imported"  # the same, in bulk
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)

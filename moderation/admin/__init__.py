@@ -8,4 +8,4 @@ what is asked of ``comments.permissions``. One module per screen:
 - ``events``: the audit log; ``settings``: blocked terms and the policy
 """
 
-from . import comments, events, imports, queue, settings  # noqa: F401 - they register
+from . import comments, events, queue, settings  # noqa: F401 - they register
