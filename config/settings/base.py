@@ -156,3 +156,8 @@ COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
 COMMENTS_ORDER = env("COMMENTS_ORDER", default="oldest")  # or "newest": top-level threads
 # purge_comment_addresses blanks address hashes and user agents older than this.
 COMMENTS_ADDRESS_RETENTION_DAYS = env.int("COMMENTS_ADDRESS_RETENTION_DAYS", default=90)
+
+# The learned spam filter (moderation/spam/): off until moderators have decided at least
+# this many comments each way; each process checks for a newer model at most this often.
+SPAM_FILTER_MIN_EACH = env.int("SPAM_FILTER_MIN_EACH", default=50)
+SPAM_MODEL_CHECK_SECONDS = env.float("SPAM_MODEL_CHECK_SECONDS", default=10.0)
