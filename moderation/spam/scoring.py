@@ -19,11 +19,10 @@ class Verdict:
 
 def sample_for(comment: Comment) -> Sample:
     email = comment.author_email.strip()
-    known = bool(email) and (
-        Comment.objects.filter(author_email__iexact=email, status=Comment.Status.APPROVED)
-        .exclude(pk=comment.pk)
-        .exists()
-    )
+    known = False
+    if email:
+        others = Comment.objects.filter(author_email__iexact=email, status=Comment.Status.APPROVED)
+        known = (others.exclude(pk=comment.pk) if comment.pk else others).exists()
     return Sample(body=comment.body, name=comment.author_name, known_email=known)
 
 
