@@ -3,7 +3,8 @@
 Every web node reads the same rows. A process keeps the model it loaded and, at most
 every ``SPAM_MODEL_CHECK_SECONDS``, asks the database for the newest model's id (one
 indexed query); only a different id loads the row again. So a retrain in one process
-(the admin's button, cron on another machine) reaches every process within that time.
+(the admin's button, cron on another machine) reaches every process within that time,
+and the process that trained uses its model at once.
 
 Loading reads JSON numbers and raw little-endian arrays (``numpy.frombuffer``) and
 checks them: no pickle, no ``numpy.load``, nothing in a row can name code to run.
@@ -91,29 +92,35 @@ class _Current:
     def __init__(self):
         self.lock = threading.Lock()
         self.model: LoadedModel | None = None
+        self.refused: int | None = None  # the id of a row that failed to load
         self.checked_at = -math.inf
 
     def get(self) -> LoadedModel | None:
         now = time.monotonic()
-        if now - self.checked_at < settings.SPAM_MODEL_CHECK_SECONDS:
+        recent = now - self.checked_at < settings.SPAM_MODEL_CHECK_SECONDS
+        # While there is no model at all, every call looks (one indexed query), so the
+        # first training turns the filter on at once everywhere.
+        if recent and (self.model is not None or self.refused is not None):
             return self.model
         with self.lock:
             newest = SpamModel.objects.order_by("-id").values_list("id", flat=True).first()
             if newest is None:
                 self.model = None
+            elif newest == self.refused:
+                pass
             elif self.model is None or self.model.id != newest:
                 try:
-                    self.model = load(SpamModel.objects.get(pk=newest))
+                    self.model, self.refused = load(SpamModel.objects.get(pk=newest)), None
                 except ValueError:
                     # A row we cannot trust turns the filter off; the other rules decide.
                     logger.exception("Spam filter #%s not loaded; the filter is off", newest)
-                    self.model = None
+                    self.model, self.refused = None, newest
             self.checked_at = now
             return self.model
 
     def forget(self) -> None:
         with self.lock:
-            self.model, self.checked_at = None, -math.inf
+            self.model, self.refused, self.checked_at = None, None, -math.inf
 
 
 _current = _Current()

@@ -26,6 +26,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from ..models import SpamModel
 from . import labels as labels_module
+from . import store
 from .features import DEFAULT_PARAMS, Featuriser, Sample
 
 MAX_LEGITIMATE_TO_SPAM = 0.01
@@ -190,4 +191,5 @@ def train(*, actor=None, minimum: int | None = None) -> TrainingResult:
             seconds=round(result.seconds, 3),
             trained_by=actor if actor is not None and actor.is_authenticated else None,
         )
+        transaction.on_commit(store.forget)  # this process scores with it from now on
     return result

@@ -270,6 +270,20 @@ def test_a_process_keeps_its_model_until_the_check_interval_passes(trained, sett
     assert store.current().id == newer.pk
 
 
+def test_the_first_model_is_used_at_once_and_so_is_one_trained_here(
+    make, moderator, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.SPAM_MODEL_CHECK_SECONDS = 60
+    monkeypatch.setattr(store.time, "monotonic", lambda: 1000.0)
+    assert store.current() is None
+    decide(make, moderator, corpus(per_source=12, seed=3))
+    first = train().model
+    assert store.current().id == first.pk  # no model before: looked again at once
+    with django_capture_on_commit_callbacks(execute=True):
+        second = train().model
+    assert store.current().id == second.pk  # trained in this process
+
+
 WORKER = """
 import sys, django
 django.setup()
