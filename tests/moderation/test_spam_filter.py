@@ -362,3 +362,20 @@ def test_evaluate_command_names_a_missing_column(tmp_path):
     path.write_text("text,label\nhello,ham\n", encoding="utf-8")
     with pytest.raises(CommandError, match="no column 'CONTENT'; its columns are: text, label"):
         call_command("evaluate_spam_filter", str(path), "--text-column", "CONTENT")
+
+
+def test_scoring_on_the_posting_path_costs_one_query(
+    trained, settings, django_assert_num_queries, make
+):
+    from moderation.spam.scoring import verdict
+
+    settings.SPAM_MODEL_CHECK_SECONDS = 60
+    rules = PolicySettings.current()
+    comment = Comment(post=make("x").post, body=SPAMMY, author_email="seller@example.org")
+    verdict(comment, rules)  # loads the model
+    with django_assert_num_queries(1):  # "has this email an approved comment?"
+        assert verdict(comment, rules) is not None
+    store.forget()
+    SpamModel.objects.all().delete()
+    with django_assert_num_queries(1):  # no model: "is there one now?"
+        assert verdict(comment, rules) is None
