@@ -138,6 +138,13 @@ class PolicySettings(models.Model):
     def __str__(self) -> str:
         return str(_("Moderation policy"))
 
+    def clean(self):
+        spam, hold = self.spam_threshold, self.hold_threshold
+        if spam is not None and hold is not None and hold > spam:
+            raise ValidationError(
+                {"hold_threshold": _("The hold threshold cannot be above the spam threshold.")}
+            )
+
     @classmethod
     def current(cls) -> "PolicySettings":
         settings_row, _ = cls.objects.get_or_create(pk=1)

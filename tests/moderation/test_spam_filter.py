@@ -379,3 +379,14 @@ def test_scoring_on_the_posting_path_costs_one_query(
     SpamModel.objects.all().delete()
     with django_assert_num_queries(1):  # no model: "is there one now?"
         assert verdict(comment, rules) is None
+
+
+def test_a_hold_threshold_above_the_spam_threshold_is_refused(db):
+    from django.core.exceptions import ValidationError
+
+    rules = PolicySettings.current()
+    rules.spam_threshold, rules.hold_threshold = 0.8, 0.9
+    with pytest.raises(ValidationError, match="cannot be above the spam threshold"):
+        rules.full_clean()
+    rules.hold_threshold = 0.6
+    rules.full_clean()
