@@ -253,23 +253,26 @@ def main(argv: list[str] | None = None) -> int:
             for n, source in enumerate(sources)
         }
         rounds = []
-        for held_out in args.held_out or list(sources):
+        held_outs = args.held_out or list(sources)
+        for held_out in held_outs:
             print(f"held out: {held_out} …", flush=True)
             rounds.append(run_round(held_out, sources, moderator, posts))
-        summary = summarise(rounds)
+            # Written after every round, so a long run interrupted still leaves its figures.
+            summary = summarise(rounds)
+            report = {
+                "when": timezone.now().isoformat(timespec="seconds"),
+                "corpus": [Path(p).name for p in args.csv]
+                or f"bench/spam_corpus.py, {args.per_source} a source",
+                "complete": len(rounds) == len(held_outs),
+                "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                            "load_average": os.getloadavg()},
+                "targets": TARGETS,
+                "summary": summary,
+                "rounds": rounds,
+            }  # fmt: skip
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(table(rounds, summary))
-        report = {
-            "when": timezone.now().isoformat(timespec="seconds"),
-            "corpus": [Path(p).name for p in args.csv]
-            or f"bench/spam_corpus.py, {args.per_source} a source",
-            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                        "load_average": os.getloadavg()},
-            "targets": TARGETS,
-            "summary": summary,
-            "rounds": rounds,
-        }  # fmt: skip
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"Wrote {args.output}")
     finally:
         from django.db import connections
