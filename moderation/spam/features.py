@@ -16,12 +16,13 @@ just its weights and these few numbers):
 
 import math
 import re
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
+
+from .sample import Sample
 
 DEFAULT_PARAMS = {
     "version": 1,
@@ -38,15 +39,6 @@ _WORD = re.compile(r"(?u)\b\w+\b")
 # Links as spammers write them: with a scheme or starting "www." (linkify, which the
 # renderer uses, is ten times slower and this runs on the posting path).
 _LINK_HOST = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)([a-z0-9][a-z0-9.-]*[a-z0-9])")
-
-
-@dataclass(frozen=True)
-class Sample:
-    """The parts of a comment the filter may look at."""
-
-    body: str
-    name: str = ""
-    known_email: bool = False
 
 
 def check_params(params) -> dict:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from comments.models import Comment
 
-from .features import Sample
+from .sample import Sample
 from .store import current
 
 

@@ -15,12 +15,16 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.conf import settings
 
 from ..models import SpamModel
-from .features import Featuriser, Sample
+from .sample import Sample
+
+if TYPE_CHECKING:
+    from .features import Featuriser
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ class LoadedModel:
     id: int
     spam_count: int
     legitimate_count: int
-    featuriser: Featuriser
+    featuriser: "Featuriser"
     weights: np.ndarray
     intercept: float
     calibration: tuple[float, float]
@@ -59,6 +63,8 @@ def _finite(*numbers) -> bool:
 
 def load(row: SpamModel) -> LoadedModel:
     """A usable model from a stored row, or ValueError if the row is not one of ours."""
+    from .features import Featuriser  # scikit-learn: imported once there is a model
+
     featuriser = Featuriser(row.features)
     index = np.frombuffer(bytes(row.weight_index), dtype="<i4")
     values = np.frombuffer(bytes(row.weight_value), dtype="<f4")
