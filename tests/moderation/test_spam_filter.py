@@ -21,6 +21,7 @@ from moderation.models import ModerationEvent, PolicySettings, SpamModel
 from moderation.spam import labels, store
 from moderation.spam.features import Featuriser, Sample
 from moderation.spam.training import train
+from tests.factories import CommentMaker, PostFactory, SuperuserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 SPAMMY = "Buy cheap viagra online without prescription, lowest prices http://pills-now.xyz/buy"
@@ -300,7 +301,10 @@ for line in sys.stdin:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_model_saved_in_one_process_is_used_by_another(make, moderator):
+def test_a_model_saved_in_one_process_is_used_by_another():
+    # No group fixtures: an earlier transactional test may have flushed the groups.
+    moderator = SuperuserFactory(username="root-two-processes")
+    make = CommentMaker(PostFactory())
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = {
