@@ -179,3 +179,8 @@ COMMENTS_ADDRESS_RETENTION_DAYS = env.int("COMMENTS_ADDRESS_RETENTION_DAYS", def
 # A confirmation link mailed to a reader's address works this long, and no second one is
 # mailed to that address while the first is pending.
 COMMENTS_EMAIL_CONFIRMATION_HOURS = env.int("COMMENTS_EMAIL_CONFIRMATION_HOURS", default=48)
+
+# The learned spam filter (moderation/spam/): off until moderators have decided at least
+# this many comments each way; each process checks for a newer model at most this often.
+SPAM_FILTER_MIN_EACH = env.int("SPAM_FILTER_MIN_EACH", default=50)
+SPAM_MODEL_CHECK_SECONDS = env.float("SPAM_MODEL_CHECK_SECONDS", default=5.0)

@@ -1,8 +1,9 @@
-"""Blocked terms and the moderation policy."""
+"""Blocked terms and the moderation policy (with the learned spam filter)."""
 
 from django.contrib import admin
 
 from ..models import BlockedTerm, PolicySettings
+from ..spam.admin_views import SpamFilterPolicyAdminMixin
 
 
 @admin.register(BlockedTerm)
@@ -13,7 +14,9 @@ class BlockedTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicySettings)
-class PolicySettingsAdmin(admin.ModelAdmin):
+class PolicySettingsAdmin(SpamFilterPolicyAdminMixin, admin.ModelAdmin):
+    """The policy, with the learned spam filter's model and a "Retrain now" button."""
+
     list_display = ["__str__", "hold_first_comment", "max_links", "comments_per_minute"]
 
     def has_add_permission(self, request):
