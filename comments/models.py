@@ -136,3 +136,26 @@ class CommentRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision of comment {self.comment_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReservedNameQuerySet(models.QuerySet):
+    def names(self):
+        return self.values_list("name", flat=True)
+
+
+class ReservedName(models.Model):
+    """A name no reader may comment under (a former author, the group's name, a clinic),
+    besides the names of the site's own people, which are reserved without a row here."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    note = models.CharField(_("why it is reserved"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    objects = ReservedNameQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("reserved name")
+
+    def __str__(self) -> str:
+        return self.name

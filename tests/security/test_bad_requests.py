@@ -372,7 +372,7 @@ TRICKY_NAMES = {
     "left-to-right override left open": "\u202dMallory",
     "isolate left open": "\u2067Bob",
     "pop without a push": "Trent\u202c\u2069",
-    "zero-width characters": "A\u200bd\u200bm\u200bi\u200bn",
+    "zero-width characters": "A\u200bd\u200ba",  # "Admin" is refused: a role
     "zero-width joiner and BOM": "Ru\u200dth\ufeff",
     "right-to-left mark": "\u200fSara",
     "Hebrew name": "שרה כהן",
