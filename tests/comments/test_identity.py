@@ -28,7 +28,7 @@ def people(db):
     moderator.is_staff = True
     moderator.save()
     moderator.groups.add(Group.objects.get(name="Moderators"))
-    post = PostFactory(author=amara, title="Relapse rates", slug="relapse-rates")
+    post = PostFactory(author=amara, title="Relapse rates", slug="relapse-rates-2")
     return {"amara": amara, "moderator": moderator, "post": post}
 
 
@@ -169,3 +169,14 @@ def test_queue_helper_flags_names_close_to_a_reserved_one(people):
     assert close_reserved_name("Amara Osei MD") == "Dr Amara Osei"
     assert close_reserved_name("Amara Oseii") == "Dr Amara Osei"
     assert close_reserved_name("Ruth") is None
+
+
+def test_queue_snippet_flags_a_pending_impersonation(people, make):
+    from django.template import Context, Template
+
+    template = Template("{% load comment_identity %}{% reserved_name_flag comment %}")
+    fake = make("Stop your treatment.", name="Amara Osei MD", status=Comment.Status.PENDING)
+    ruth = make("Thanks.", name="Ruth", status=Comment.Status.PENDING)
+    flagged = template.render(Context({"comment": fake}))
+    assert "is close to “<bdi>Dr Amara Osei</bdi>”" in flagged
+    assert template.render(Context({"comment": ruth})) == ""
