@@ -69,9 +69,11 @@ class Words:
 
 
 def _name(entry, words: Words) -> str:
-    if entry is None or not entry.author_name:
+    """The comment's label: its name, "Anonymous 13:41" (thread.label_anonymous), or "a
+    removed comment"."""
+    if entry is None or not entry.label:
         return words.anonymous
-    return escape(entry.author_name)
+    return escape(entry.label)
 
 
 def _parent_target(entry) -> int | None:

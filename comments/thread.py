@@ -49,7 +49,7 @@ class Entry:
     __slots__ = (
         *FIELDS, "shown", "placeholder", "own_pending", "reply_count", "reply_to",
         "iso_time", "local_time", "edited_iso", "edited_local", "quote_outdated", "indent",
-        "show_in_reply_to",
+        "show_in_reply_to", "label",
     )  # fmt: skip
 
     def __init__(self, row: tuple):
@@ -61,6 +61,7 @@ class Entry:
         self.shown = self.placeholder = self.own_pending = False
         self.reply_count = 0  # shown replies below it, at any depth
         self.reply_to = None
+        self.label = self.author_name  # anonymous ones get theirs in label_anonymous()
 
 
 @dataclass
@@ -122,22 +123,71 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
             if parent is not None:
                 real = entry.shown and not entry.placeholder
                 parent.reply_count += entry.reply_count + (1 if real else 0)
-    return approved, [entry for entry in entries if entry.shown]
+    shown = [entry for entry in entries if entry.shown]
+    label_anonymous(shown)
+    return approved, shown
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(timezone.get_current_timezone_name())
+
+
+def label_anonymous(entries) -> None:
+    """ "Anonymous 13:41", so readers can cite a comment with no name, as they do on the
+    model blog; comments that would share a label get "13:41 (2)", "(3)"… in submission order.
+
+    Numbered over the whole post (labels do not change with the comment page) and over
+    approved comments only, so a label says nothing of comments the page does not show;
+    the writer's own held comments are numbered after them. A placeholder has no name.
+    """
+    zone = _zone()
+    anonymous = gettext("Anonymous")
+    removed = gettext("a removed comment")
+    groups: dict[str, list] = {}
+    for entry in entries:
+        if entry.placeholder:
+            entry.label = removed
+        elif not entry.author_name:
+            moment = datetime.datetime.fromtimestamp(entry.submitted_at, zone)
+            groups.setdefault(f"{moment.hour:02d}:{moment.minute:02d}", []).append(entry)
+    for minute, group in groups.items():
+        group.sort(key=lambda entry: (entry.own_pending, entry.submitted_at, entry.id))
+        for number, entry in enumerate(group, start=1):
+            entry.label = f"{anonymous} {minute}" + (f" ({number})" if number > 1 else "")
+
+
+def label_of(comment: Comment) -> str:
+    """The label the post page gives ``comment`` (an approved one): its name, or
+    "Anonymous 13:41 (2)". One query, for pages that show a single comment."""
+    if comment.author_name:
+        return comment.author_name
+    rows = Comment.objects.filter(
+        post_id=comment.post_id, status=Comment.Status.APPROVED, author_name=""
+    ).values_list("id", _epoch("submitted_at"))
+    entries = []
+    for pk, seconds in rows:
+        entry = Entry.__new__(Entry)
+        entry.id, entry.submitted_at, entry.author_name = pk, seconds, ""
+        entry.placeholder = entry.own_pending = False
+        entry.label = ""
+        entries.append(entry)
+    label_anonymous(entries)
+    return next((entry.label for entry in entries if entry.id == comment.pk), "")
 
 
 def _localise(entries: list[Entry]) -> None:
     """Times in the site's zone, formatted here once: Django's ``date`` filter costs
     ~50 µs a call, this a few."""
-    zone = ZoneInfo(timezone.get_current_timezone_name())
+    zone = _zone()
     months = [""] + [str(MONTHS_3[number]).capitalize() for number in range(1, 13)]
-    at = gettext("at")
     cap = visual_depth_cap()
 
     def local(seconds: float):
         moment = datetime.datetime.fromtimestamp(seconds, zone)
         return (
             moment.isoformat(timespec="seconds"),
-            f"{moment.day} {months[moment.month]} {moment.year} {at} "
+            # "3 Dec 2026, 13:41": the time readers cite, always in the page.
+            f"{moment.day} {months[moment.month]} {moment.year}, "
             f"{moment.hour:02d}:{moment.minute:02d}",
         )
 

@@ -17,7 +17,7 @@ from .forms import CommentForm
 from .models import Comment
 from .policy import SubmissionRefused
 from .services import Submission, comment_submit
-from .thread import own_pending_ids, page_of, remember_own
+from .thread import label_of, own_pending_ids, page_of, remember_own
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,12 @@ def _form_page(request, post, form, *, parent=None, status=200):
     return render(
         request,
         "comments/comment_form_page.html",
-        {"post": post, "form": form, "parent": parent},
+        {
+            "post": post,
+            "form": form,
+            "parent": parent,
+            "parent_label": label_of(parent) if parent else "",
+        },
         status=status,
     )
 
