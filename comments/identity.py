@@ -47,6 +47,18 @@ def account_name(user) -> str:
     return user.get_full_name().strip()
 
 
+def commenter(user, post) -> dict | None:
+    """Who a signed-in user comments as on ``post``: {"name", "role", "badge"}; None for a
+    reader without an account (the form asks for a name)."""
+    if user is None or not user.is_authenticated:
+        return None
+    from .services import role_on_post
+
+    role = role_on_post(user, post)
+    badges = {"author": _("Author"), "moderator": _("Moderator")}
+    return {"name": account_name(user), "role": role, "badge": badges.get(role, "")}
+
+
 def no_account_name_message() -> str:
     return _(
         "Your account has no name to show with your comment. Set your first and last name "

@@ -17,6 +17,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext
 
 from .models import Comment
+from .policy import refusal_reasons
 
 SESSION_KEY = "comments.mine"
 FIELDS = (
@@ -49,7 +50,7 @@ class Entry:
     __slots__ = (
         *FIELDS, "shown", "placeholder", "own_pending", "reply_count", "reply_to",
         "iso_time", "local_time", "edited_iso", "edited_local", "quote_outdated", "indent",
-        "show_in_reply_to", "label",
+        "show_in_reply_to", "label", "own_refused", "refusal_reason",
     )  # fmt: skip
 
     def __init__(self, row: tuple):
@@ -58,7 +59,8 @@ class Entry:
             self.author_name, self.role, self.body_html, self.quote, self.status,
             self.submitted_at, self.edited_at, self.edit_note,
         ) = row  # fmt: skip
-        self.shown = self.placeholder = self.own_pending = False
+        self.shown = self.placeholder = self.own_pending = self.own_refused = False
+        self.refusal_reason = ""
         self.reply_count = 0  # shown replies below it, at any depth
         self.reply_to = None
         self.label = self.author_name  # anonymous ones get theirs in label_anonymous()
@@ -105,12 +107,16 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
     by_id = {entry.id: entry for entry in entries}
     approved = 0
     APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
+    REFUSED = {Comment.Status.REJECTED, Comment.Status.REMOVED}
     for entry in entries:
         if entry.status == APPROVED:
             entry.shown = True
             approved += 1
         elif entry.status == PENDING and entry.id in mine:
             entry.shown = entry.own_pending = True
+        elif entry.status in REFUSED and entry.id in mine:
+            # Its writer learns it was not published, and why; nobody else sees it.
+            entry.shown = entry.own_refused = True
         if entry.reply_to_id is not None:
             entry.reply_to = by_id.get(entry.reply_to_id)
     # Children follow parents in tree order, so walking backwards settles every child
@@ -151,7 +157,7 @@ def label_anonymous(entries) -> None:
             moment = datetime.datetime.fromtimestamp(entry.submitted_at, zone)
             groups.setdefault(f"{moment.hour:02d}:{moment.minute:02d}", []).append(entry)
     for minute, group in groups.items():
-        group.sort(key=lambda entry: (entry.own_pending, entry.submitted_at, entry.id))
+        group.sort(key=lambda entry: (entry.status != "approved", entry.submitted_at, entry.id))
         for number, entry in enumerate(group, start=1):
             entry.label = f"{anonymous} {minute}" + (f" ({number})" if number > 1 else "")
 
@@ -169,7 +175,7 @@ def label_of(comment: Comment) -> str:
         entry = Entry.__new__(Entry)
         entry.id, entry.submitted_at, entry.author_name = pk, seconds, ""
         entry.placeholder = entry.own_pending = False
-        entry.label = ""
+        entry.label, entry.status = "", Comment.Status.APPROVED
         entries.append(entry)
     label_anonymous(entries)
     return next((entry.label for entry in entries if entry.id == comment.pk), "")
@@ -225,6 +231,11 @@ def discussion_for(post, *, page: int = 1, mine: set[int] = frozenset()) -> Disc
     shown = [entry for entry in entries if entry.tree_id in page_trees]
     shown.sort(key=lambda entry: order[entry.tree_id])  # stable: keeps tree order
     _localise(shown)
+    refused = [entry for entry in shown if entry.own_refused]
+    if refused:  # only for a writer whose comment was turned down: no query otherwise
+        reasons = refusal_reasons([entry.id for entry in refused])
+        for entry in refused:
+            entry.refusal_reason = reasons.get(entry.id, "")
     return Discussion(approved, shown, page, num_pages, len(roots))
 
 

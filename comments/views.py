@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from blog.models import Post
 
 from .forms import CommentForm
+from .identity import commenter
 from .models import Comment
-from .policy import SubmissionRefused
+from .policy import SubmissionRefused, explain_hold, policy_summary
 from .services import Submission, comment_submit
 from .thread import label_of, own_pending_ids, page_of, remember_own
 
@@ -38,6 +39,8 @@ def _form_page(request, post, form, *, parent=None, status=200):
             "form": form,
             "parent": parent,
             "parent_label": label_of(parent) if parent else "",
+            "commenter": commenter(request.user, post),
+            "policy_summary": policy_summary(),
         },
         status=status,
     )
@@ -143,12 +146,16 @@ def post_comment(request, post_id: int):
         return response
 
     if comment.status == Comment.Status.APPROVED:
+        if not request.user.is_authenticated:
+            remember_own(request, comment)  # its writer hears if a moderator removes it
         return HttpResponseRedirect(comment_url(comment, page_of(comment)))
     if comment.status == Comment.Status.PENDING:
         remember_own(request, comment)
+        why = " ".join(explain_hold(comment.status_reasons))
         messages.info(
             request,
-            _("Thank you. Your comment is awaiting moderation; only you can see it for now."),
+            _("Thank you. Your comment is awaiting moderation; only you can see it for now.")
+            + (f" {why}" if why else ""),
         )
         page = page_of(comment, mine=own_pending_ids(request) | {comment.pk})
         return HttpResponseRedirect(comment_url(comment, page))

@@ -82,3 +82,23 @@ def comment_edited(comment_id: int) -> None:
         )
         % {"note": note, "body": comment.body, "link": _absolute(comment.get_absolute_url())},
     )
+
+
+def comment_not_published(comment_id: int, reason: str) -> None:
+    """One mail to the writer of a comment a moderator rejected or removed, with their text
+    and the moderator's reason. Only where reply mail may go: they left an email and asked
+    to hear about replies."""
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    if comment is None or comment.status not in (Comment.Status.REJECTED, Comment.Status.REMOVED):
+        return
+    if not comment.notify_replies or not comment.author_email:
+        return
+    _send(
+        to=comment.author_email,
+        subject=_("Your comment on “%(title)s” was not published") % {"title": comment.post.title},
+        body=_(
+            "A moderator did not publish your comment. Their reason: %(reason)s\n\n"
+            "What you wrote:\n\n%(body)s"
+        )
+        % {"reason": reason or _("(none given)"), "body": comment.body},
+    )

@@ -136,6 +136,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 LOGIN_URL = "admin:login"
+# The site's own sign-in link carries ?next=<the page>; these are for when it does not.
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Posts per page on lists.
 POSTS_PER_PAGE = 10
@@ -150,6 +153,7 @@ VIEW_COUNT_FLUSH_SECONDS = 10
 # Comments. The policy hook decides a new comment's status (and may refuse it).
 COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")
 COMMENTS_AFTER_INSERT = "moderation.services.comment_inserted"  # the audit log
+COMMENTS_READER_INFO = "moderation.reader_info"  # what readers are told about moderation
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)

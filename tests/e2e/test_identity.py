@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from comments.services import comment_create_as_is
 from moderation.services import comment_approve
 from tests.factories import AuthorProfileFactory, PostFactory, UserFactory
 
@@ -66,3 +67,38 @@ def test_three_anonymous_readers_in_one_minute_are_told_apart_on_a_phone(
         expect(time_shown).to_be_visible()
         expect(time_shown).to_contain_text(f", {minute}")
     context.close()
+
+
+def test_signed_in_author_replies_under_her_name_with_the_badge(
+    desktop_page, browser_login, post, console_problems
+):
+    question = comment_create_as_is(
+        post=post, parent=None, body="Is the infusion safe in pregnancy?", author_name="Ruth",
+        status=Comment.Status.APPROVED, submitted_at=timezone.now(), source="test",
+    )  # fmt: skip
+    page = desktop_page
+    browser_login(page, post.author)
+    page.goto(post.get_absolute_url())
+    expect(page.locator(".site-header")).to_contain_text("Signed in as Dr Amara Osei")
+    form = page.locator("#comment-form")
+    expect(form.locator(".commenting-as")).to_have_text(
+        re.compile(r"Commenting as\s+Dr Amara Osei\s+·\s+Author\s+·\s+Sign out")
+    )
+    expect(form.get_by_label("Name")).to_have_count(0)
+    expect(form.get_by_label("Email", exact=True)).to_have_count(0)
+
+    page.locator(f"#comment-{question.pk} .reply-link").click()
+    expect(form.get_by_label("Name")).to_have_count(0)
+    form.get_by_label("Comment").fill("Ask your neurologist; we have a leaflet.")
+    form.get_by_role("button", name="Post comment").click()
+    expect(page).to_have_url(re.compile(r"#comment-\d+$"))
+    reply = Comment.objects.get(pk=page.url.rsplit("-", 1)[1])
+    header = page.locator(f"#comment-{reply.pk} > article .comment-header")
+    expect(header.locator(".comment-author")).to_have_text("Dr Amara Osei")
+    expect(header.locator(".badge-author")).to_have_text("Author")
+    assert list(console_problems) == []
+
+    # Sign out from the form's line: back on the same page, with the reader's form.
+    page.locator(".commenting-as").get_by_role("button", name="Sign out").click()
+    expect(page.locator(".site-header").get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.locator("#comment-form").get_by_label("Name")).to_be_visible()
