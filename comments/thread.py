@@ -167,8 +167,14 @@ def label_of(comment: Comment) -> str:
     "Anonymous 13:41 (2)". One query, for pages that show a single comment."""
     if comment.author_name:
         return comment.author_name
+    return labels_for_post(comment.post_id).get(comment.pk, "")
+
+
+def labels_for_post(post_id: int) -> dict[int, str]:
+    """id → label of the post's approved anonymous comments, as the post page gives them.
+    One query (for the reply page and the feed)."""
     rows = Comment.objects.filter(
-        post_id=comment.post_id, status=Comment.Status.APPROVED, author_name=""
+        post_id=post_id, status=Comment.Status.APPROVED, author_name=""
     ).values_list("id", _epoch("submitted_at"))
     entries = []
     for pk, seconds in rows:
@@ -178,7 +184,7 @@ def label_of(comment: Comment) -> str:
         entry.label, entry.status = "", Comment.Status.APPROVED
         entries.append(entry)
     label_anonymous(entries)
-    return next((entry.label for entry in entries if entry.id == comment.pk), "")
+    return {entry.id: entry.label for entry in entries}
 
 
 def _localise(entries: list[Entry]) -> None:

@@ -102,3 +102,37 @@ def test_signed_in_author_replies_under_her_name_with_the_badge(
     page.locator(".commenting-as").get_by_role("button", name="Sign out").click()
     expect(page.locator(".site-header").get_by_role("link", name="Sign in")).to_be_visible()
     expect(page.locator("#comment-form").get_by_label("Name")).to_be_visible()
+
+
+def test_a_rejected_writer_sees_not_published_with_the_reason(
+    chromium_browser, live_server, post, roles
+):
+    moderator = UserFactory(username="nia", first_name="Nia", last_name="Kowalski", is_staff=True)
+    moderator.groups.add(roles["Moderators"])
+    context = chromium_browser.new_context(base_url=live_server.url, viewport=PHONE)
+    page = context.new_page()
+    page.goto(post.get_absolute_url())
+    form = page.locator("#comment-form")
+    expect(form.locator(".moderation-note")).to_contain_text("Comments are moderated.")
+    form.get_by_label("Name").fill("Ruth")
+    form.get_by_label("Comment").fill("Stop your treatment, it is all a plot.")
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".messages")).to_contain_text("Comments without an email address wait")
+    comment = Comment.objects.get()
+    from moderation.services import comment_reject
+
+    reason = "Medical advice we cannot check; please ask your neurologist."
+    comment_reject(comment=comment, actor=moderator, reason=reason)
+    page.reload()
+    item = page.locator(f"#comment-{comment.pk}")
+    expect(item.locator(".badge-refused")).to_have_text("Not published")
+    expect(item.locator(".refusal-reason")).to_contain_text(reason)
+    expect(item.locator(".reply-link")).to_have_count(0)
+    context.close()
+
+    other = chromium_browser.new_context(base_url=live_server.url, viewport=PHONE)
+    stranger = other.new_page()
+    stranger.goto(post.get_absolute_url())
+    expect(stranger.locator(f"#comment-{comment.pk}")).to_have_count(0)
+    expect(stranger.get_by_text(reason)).to_have_count(0)
+    other.close()
