@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -180,7 +181,21 @@ def search(request):
         page = _page(request, posts)
         for post in page:
             post.snippet_html = highlight(post.snippet)
-    return render(request, "blog/search.html", {"q": terms, "page": page})
+    # Comments, from the provider settings name (blog imports nothing from comments).
+    provider = getattr(settings, "COMMENTS_SEARCH", "")
+    comment_hits = import_string(provider)(terms) if terms and provider else None
+    return render(
+        request,
+        "blog/search.html",
+        {"q": terms, "page": page, "comment_hits": comment_hits},
+    )
+
+
+@require_safe
+def subscribe(request):
+    """What the menu's "Feed" opens: a page a person can read, that explains feeds and
+    links them (the Atom itself stays at its own address for feed readers)."""
+    return render(request, "blog/subscribe.html", {"series_list": Series.objects.all()})
 
 
 def robots_txt(request):

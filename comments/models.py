@@ -1,6 +1,8 @@
 """Threaded comments (django-mptt) and the revisions that keep every earlier text."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -79,6 +81,12 @@ class Comment(MPTTModel):
     notify_replies = models.BooleanField(_("notify me of replies"), default=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     edit_note = models.CharField(_("public edit note"), max_length=300, blank=True)
+    # Site search (comments.search): kept by PostgreSQL itself, as the posts' is.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("body", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     # The nested-set fields, declared here so indexes can name them; only tree.py uses them.
     lft = models.PositiveIntegerField(editable=False)
@@ -101,6 +109,7 @@ class Comment(MPTTModel):
             models.Index(fields=["status", "submitted_at"]),
             # The policy asks "has this email an approved comment?" case-insensitively.
             models.Index(Upper("author_email"), "status", name="comment_email_status"),
+            GinIndex(fields=["search_vector"], name="comment_search"),
         ]
         permissions = [("can_moderate", "Can moderate comments")]
 

@@ -209,6 +209,7 @@ def pages(demo: Demo):
         ("comment-errors", False, form_with_errors),
         ("reply", False, visit(f"/comments/{demo.reply_target}/reply/")),
         ("sign-in", False, visit(f"/accounts/login/?next={demo.post}")),
+        ("subscribe", False, visit("/subscribe/")),
         # Signed in (the demo moderator): "Commenting as Nia Kowalski · Moderator".
         ("reply-signed-in", True, visit(f"/comments/{demo.reply_target}/reply/")),
         ("moderation-queue", True, visit("/admin/moderation/pendingcomment/")),

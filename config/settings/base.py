@@ -154,6 +154,7 @@ VIEW_COUNT_FLUSH_SECONDS = 10
 COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")
 COMMENTS_AFTER_INSERT = "moderation.services.comment_inserted"  # the audit log
 COMMENTS_READER_INFO = "moderation.reader_info"  # what readers are told about moderation
+COMMENTS_SEARCH = "comments.search.search_comments"  # blog's search page lists comments too
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)

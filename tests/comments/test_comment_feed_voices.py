@@ -34,3 +34,14 @@ def test_feed_names_badges_labels_and_quotes(client, post, author, make):
         reply.summary
     )
     assert "Hidden Person" not in response.content.decode()
+
+
+def test_the_menus_feed_link_opens_a_readable_page_and_the_feed_stays_atom(client, post):
+    html = client.get("/").text
+    assert '<a href="/subscribe/">Feed</a>' in html
+    page = client.get("/subscribe/")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert "feed reader" in page.text
+    assert 'href="/feed/"' in page.text
+    feed = feedparser.parse(client.get("/feed/").content)
+    assert feed.bozo == 0 and feed.version == "atom10"

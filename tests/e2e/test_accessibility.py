@@ -81,6 +81,7 @@ def test_reader_pages_in_light_and_dark(desktop_page, demo):
         "search results": "/search/?q=relapse",
         "reply page": f"/comments/{a_reply_target(demo).pk}/reply/",
         "sign in": "/accounts/login/?next=/",
+        "feeds page": "/subscribe/",
     }
     page = desktop_page
     problems = {}
