@@ -73,6 +73,10 @@ def _transition(*, comment, actor, to_status, action, reason="", allowed_from) -
     )
     if to_status == Status.APPROVED and not announced:
         transaction.on_commit(lambda: notifications.reply_published(comment.pk), robust=True)
+    elif to_status in (Status.REJECTED, Status.REMOVED):
+        transaction.on_commit(
+            lambda: notifications.comment_not_published(comment.pk, reason), robust=True
+        )
     return comment
 
 

@@ -153,6 +153,9 @@ CSRF_FAILURE_VIEW = "config.csrf.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 
 LOGIN_URL = "admin:login"
+# The site's own sign-in link carries ?next=<the page>; these are for when it does not.
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Posts per page on lists.
 POSTS_PER_PAGE = 10
@@ -169,6 +172,8 @@ COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")
 COMMENTS_AFTER_INSERT = "moderation.services.comment_inserted"  # the audit log
 COMMENTS_COUNT_ATTEMPT = "moderation.policy.count_attempt"  # the rate limit, refusals included
 COMMENTS_AFTER_INSERT_MANY = "moderation.services.comments_imported"  # the same, in bulk
+COMMENTS_READER_INFO = "moderation.reader_info"  # what readers are told about moderation
+COMMENTS_SEARCH = "comments.search.search_comments"  # blog's search page lists comments too
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)

@@ -163,8 +163,8 @@ def test_comment_feed_lists_approved_only(client, post, make):
     response = client.get(f"/comments/feed/{post.slug}/")
     feed = feedparser.parse(response.content)
     assert feed.bozo == 0
-    # Names are wrapped in Unicode isolates (plain text's <bdi>).
-    assert [entry.author for entry in feed.entries] == ["\u2068Ann\u2069"]
+    # Names are plain text (issue 11: no invisible direction marks).
+    assert [entry.author for entry in feed.entries] == ["Ann"]
     assert "Visible one" in feed.entries[0].summary
     assert "Held one" not in response.text
     html = client.get(post.get_absolute_url()).text
