@@ -3,7 +3,6 @@
 import http.client
 import json
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -110,16 +109,22 @@ def post_comments(
     def reader(number: int) -> None:
         rng = random.Random(number)
         try:
-            status, headers, html = _request(
+            status, _headers, _html = _request(
                 port, "GET", page_path, headers={"User-Agent": BROWSER}
+            )
+            if status != 200:
+                raise RuntimeError(f"post page answered {status}")
+            # The page holds no token (the same for every reader): fetched as comments.js does.
+            status, headers, answer = _request(
+                port, "GET", "/comments/token/", headers={"User-Agent": BROWSER}
             )
             cookies = SimpleCookie()
             for value in headers.get_all("Set-Cookie") or []:
                 cookies.load(value)
             csrf_cookie = cookies["csrftoken"].value
-            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-            if status != 200 or token is None:
-                raise RuntimeError(f"post page answered {status} without a form token")
+            token = json.loads(answer)["token"] if status == 200 else None
+            if token is None:
+                raise RuntimeError(f"token endpoint answered {status}")
         except Exception as error:
             with lock:
                 failures.append(f"reader {number}: {error!r}")
@@ -137,7 +142,7 @@ def post_comments(
         while time.monotonic() < clock["deadline"]:
             form = urlencode(
                 {
-                    "csrfmiddlewaretoken": token.group(1).decode(),
+                    "csrfmiddlewaretoken": token,
                     "author_name": f"Bench reader {number}",
                     "author_email": rng.choice(emails),
                     "body": " ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 40))),

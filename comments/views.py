@@ -6,9 +6,11 @@ from urllib.parse import unquote_to_bytes
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Post
@@ -173,3 +175,14 @@ def permalink(request, pk: int):
     if page is None:
         raise Http404(_("This comment is not available."))
     return HttpResponseRedirect(comment_url(comment, page))
+
+
+@never_cache
+@require_GET
+def csrf_token(request):
+    """The reader's CSRF token for the comment form, fetched by comments.js when they start
+    writing: the post page itself holds none, so every anonymous reader gets the same bytes
+    and a CDN can keep them."""
+    response = JsonResponse({"token": get_token(request)})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

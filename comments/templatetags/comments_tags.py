@@ -2,6 +2,8 @@
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from blog.views import comment_page_number
 
@@ -11,6 +13,25 @@ from ..thread import discussion_for, own_pending_ids
 
 register = template.Library()
 
+# The empty comment form of a page without a CSRF token (an anonymous reader's, the same
+# for everyone) depends only on the language: rendered once per process and language, as
+# Django's form rendering costs a few hundred gettext calls a page. The post's id is
+# filled in.
+_blank_forms: dict[str, str] = {}
+_POST_ID_STAND_IN = 987654321987
+
+
+def blank_form_html(post) -> str:
+    language = get_language()
+    html = _blank_forms.get(language)
+    if html is None:
+        stand_in = type(post)(pk=_POST_ID_STAND_IN)
+        html = _blank_forms[language] = render_to_string(
+            "comments/form.html",
+            {"post": stand_in, "form": CommentForm(), "heading": gettext("Leave a comment")},
+        )
+    return mark_safe(html.replace(f"/{_POST_ID_STAND_IN}/", f"/{int(post.pk)}/"))  # noqa: S308
+
 
 @register.simple_tag(takes_context=True)
 def comment_thread(context, post):
@@ -19,6 +40,7 @@ def comment_thread(context, post):
         post, page=comment_page_number(request), mine=own_pending_ids(request)
     )
     comments_open = post.comments_are_open()
+    csrf_token = context.get("csrf_token")
     return render_to_string(
         "comments/thread.html",
         {
@@ -27,8 +49,9 @@ def comment_thread(context, post):
             "form": CommentForm(),
             "comments_open": comments_open,
             "entries_html": render_entries(discussion.entries, comments_open=comments_open),
-            # The page cache renders with a placeholder token: pass the page's own on.
-            "csrf_token": context.get("csrf_token"),
+            # An anonymous reader's page renders without a token (""): pass it on.
+            "csrf_token": csrf_token,
+            "form_html": blank_form_html(post) if comments_open and not csrf_token else "",
         },
         request=request,
     )
