@@ -15,6 +15,7 @@ from comments.policy import Assessment, SubmissionRefused
 from comments.text import count_links, link_hosts
 
 from .models import BlockedTerm, PolicySettings
+from .rules import current as cached_rules
 
 THROTTLE_WINDOW = datetime.timedelta(minutes=1)
 
@@ -29,12 +30,12 @@ def is_trusted(user, post) -> bool:
 def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     if is_trusted(comment.user, comment.post):
         return Assessment(Comment.Status.APPROVED, [])
-    rules = PolicySettings.current()
+    rules, terms = cached_rules()
     _throttle(comment, rules)
 
     if honeypot:
         return Assessment(Comment.Status.SPAM, [_("honeypot field filled in")])
-    spam, held = _blocked_terms(comment)
+    spam, held = _blocked_terms(comment, terms)
     if spam:
         return Assessment(Comment.Status.SPAM, spam)
 
@@ -68,12 +69,12 @@ def _throttle(comment: Comment, rules: PolicySettings) -> None:
         )  # fmt: skip
 
 
-def _blocked_terms(comment: Comment) -> tuple[list[str], list[str]]:
+def _blocked_terms(comment: Comment, terms: list[BlockedTerm]) -> tuple[list[str], list[str]]:
     """Reasons to spam and reasons to hold, from the blocked words and link domains."""
     text = " ".join([comment.author_name, comment.author_email, comment.body]).lower()
     hosts = set(link_hosts(comment.body))
     spam, held = [], []
-    for term in BlockedTerm.objects.all():
+    for term in terms:
         if term.kind == BlockedTerm.Kind.DOMAIN:
             hit = any(host == term.value or host.endswith("." + term.value) for host in hosts)
             reason = _("blocked link domain: %(value)s") % {"value": term.value}
