@@ -29,11 +29,13 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def _wrk(url: str, seconds: int, connections: int, threads: int, report: bool) -> str:
+def _wrk(url: str, seconds: int, connections: int, threads: int, report: bool, headers=None) -> str:
     command = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
         "-H", f"User-Agent: {BROWSER}",
     ]  # fmt: skip
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     if report:
         command += ["--latency", "-s", str(REPORT_SCRIPT)]
     done = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60)
@@ -43,12 +45,18 @@ def _wrk(url: str, seconds: int, connections: int, threads: int, report: bool) -
 
 
 def measure(
-    url: str, *, seconds: int = 5, warmup: int = 1, connections: int = 4, threads: int = 2
+    url: str,
+    *,
+    seconds: int = 5,
+    warmup: int = 1,
+    connections: int = 4,
+    threads: int = 2,
+    headers: dict | None = None,
 ) -> dict:
     """wrk against ``url`` for ``seconds`` after ``warmup``: req/s and latency in ms."""
     if warmup:
-        _wrk(url, warmup, connections, threads, report=False)
-    output = _wrk(url, seconds, connections, threads, report=True)
+        _wrk(url, warmup, connections, threads, report=False, headers=headers)
+    output = _wrk(url, seconds, connections, threads, report=True, headers=headers)
     line = next((x for x in output.splitlines() if x.startswith("BENCH_JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no report for {url}:\n{output}")
