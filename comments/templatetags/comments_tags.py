@@ -41,17 +41,18 @@ def comment_thread(context, post):
     )
     comments_open = post.comments_are_open()
     csrf_token = context.get("csrf_token")
+    form_html = blank_form_html(post) if comments_open and not csrf_token else ""
     return render_to_string(
         "comments/thread.html",
         {
             "post": post,
             "discussion": discussion,
-            "form": CommentForm(),
+            "form": None if form_html else CommentForm(),
             "comments_open": comments_open,
             "entries_html": render_entries(discussion.entries, comments_open=comments_open),
             # An anonymous reader's page renders without a token (""): pass it on.
             "csrf_token": csrf_token,
-            "form_html": blank_form_html(post) if comments_open and not csrf_token else "",
+            "form_html": form_html,
         },
         request=request,
     )
