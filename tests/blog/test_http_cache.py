@@ -190,3 +190,15 @@ def test_without_javascript_the_reply_page_carries_the_token(post):
     )
     assert posted.status_code == 302
     assert Comment.objects.get(body="A reply without JavaScript.").parent_id == parent.pk
+
+
+def test_the_shared_form_posts_to_its_own_post(post, settings):
+    other = PostFactory(title="Another post", slug="another-post")
+    settings.LANGUAGE_CODE = "en-gb"
+    for each in (post, other, post):
+        html = Client().get(each.get_absolute_url(), **UA).text
+        assert f'action="/comments/post/{each.pk}/"' in html
+        assert html.count('id="comment-form"') == 1
+    german = Client().get(other.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de", **UA).text
+    assert f'action="/comments/post/{other.pk}/"' in german
+    assert 'lang="de"' in german
