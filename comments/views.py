@@ -140,6 +140,9 @@ def post_comment(request, post_id: int):
         return response
 
     if comment.status == Comment.Status.APPROVED:
+        # The message (a cookie) also makes the next page theirs, fresh, not a shared copy
+        # a CDN may hold for a few seconds more: the writer sees their comment at once.
+        messages.success(request, _("Thank you. Your comment is posted."))
         return HttpResponseRedirect(comment_url(comment, page_of(comment)))
     if comment.status == Comment.Status.PENDING:
         remember_own(request, comment)

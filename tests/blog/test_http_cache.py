@@ -202,3 +202,22 @@ def test_the_shared_form_posts_to_its_own_post(post, settings):
     german = Client().get(other.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de", **UA).text
     assert f'action="/comments/post/{other.pk}/"' in german
     assert 'lang="de"' in german
+
+
+def test_the_writer_of_an_approved_comment_gets_a_fresh_private_page(post):
+    Client().get(post.get_absolute_url(), **UA)  # a shared copy is cached
+    anonymous_writer = Client()
+    comment_submit(
+        post=post, submission=Submission(body="Known.", author_email="known@example.org")
+    )
+    Comment.objects.update(status="approved")
+    response = anonymous_writer.post(
+        f"/comments/post/{post.pk}/",
+        {"body": "Approved at once, seen at once.", "author_email": "known@example.org"},
+    )
+    assert Comment.objects.get(body="Approved at once, seen at once.").status == "approved"
+    assert "messages" in response.cookies  # a proxy passes this reader by
+    page = anonymous_writer.get(response.headers["Location"], **UA)
+    assert "Approved at once, seen at once." in page.text
+    assert "Your comment is posted." in page.text
+    assert "private" in directives(page)
