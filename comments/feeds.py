@@ -25,8 +25,21 @@ def plain(name: str) -> str:
     return " ".join(kept.split())
 
 
+class StableAtomFeed(Atom1Feed):
+    """An empty feed says it was updated when the post was published, not "now": the same
+    bytes for every reader, so caches can keep it and revalidate it."""
+
+    def latest_post_date(self):
+        if any(item.get("updateddate") or item.get("pubdate") for item in self.items):
+            return super().latest_post_date()
+        return self.feed.get("published") or super().latest_post_date()
+
+
 class PostCommentsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StableAtomFeed
+
+    def feed_extra_kwargs(self, post):
+        return {"published": post.published_at}
 
     def get_object(self, request, slug):
         return get_object_or_404(Post.objects.published(), slug=slug)

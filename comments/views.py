@@ -6,10 +6,11 @@ from urllib.parse import unquote_to_bytes
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError
-from django.http import Http404, HttpResponseRedirect
-from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE, get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Post
@@ -185,6 +186,9 @@ def post_comment(request, post_id: int):
     if comment.status == Comment.Status.APPROVED:
         if not request.user.is_authenticated:
             remember_own(request, comment)  # its writer hears if a moderator removes it
+        # The message (a cookie) also makes the next page theirs, fresh, not a shared copy
+        # a CDN may hold for a few seconds more: the writer sees their comment at once.
+        messages.success(request, _("Thank you. Your comment is posted."))
         return HttpResponseRedirect(comment_url(comment, page_of(comment)))
     # Held, or filed as spam: the same answer and the same page (the writer sees it
     # "awaiting moderation"), so a spammer cannot tell they were caught. Spam is explained
@@ -263,3 +267,14 @@ def permalink(request, pk: int):
     if page is None:
         raise Http404(_("This comment is not available."))
     return HttpResponseRedirect(comment_url(comment, page))
+
+
+@never_cache
+@require_GET
+def csrf_token(request):
+    """The reader's CSRF token for the comment form, fetched by comments.js when they start
+    writing: the post page itself holds none, so every anonymous reader gets the same bytes
+    and a CDN can keep them."""
+    response = JsonResponse({"token": get_token(request)})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

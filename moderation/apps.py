@@ -6,4 +6,6 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self):
-        from . import reader_info  # noqa: F401 - drops the readers' policy summary on change
+        # Imported for their signal receivers: the readers' policy summary and the cached
+        # rules are dropped when the policy or a blocked term changes.
+        from . import reader_info, rules  # noqa: F401

@@ -340,7 +340,13 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
             comment=comment, actor=None, action=Action.SUBMITTED, to_status=comment.status,
             reason=reason,
         )  # fmt: skip
-    if comment.status == Status.APPROVED and source == "reader":
+    answered = comment.reply_to
+    if (
+        comment.status == Status.APPROVED
+        and source == "reader"
+        and answered is not None
+        and answered.notify_replies  # else no mail to send: spare the query after commit
+    ):
         pk = comment.pk
         transaction.on_commit(lambda: notifications.reply_published(pk), robust=True)
     if source == "reader" and (comment.notify_replies or comment.status == Status.PENDING):

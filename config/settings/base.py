@@ -38,6 +38,8 @@ MIDDLEWARE = [
     "config.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, auth and CSRF: an anonymous reader's cached post page (or its 304).
+    "blog.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,6 +164,11 @@ POSTS_PER_PAGE = 10
 # Anonymous readers' post pages are served from the shared cache for up to this long
 # (every comment change retires them at once); 0 turns the page cache off.
 POST_PAGE_CACHE_SECONDS = env.int("POST_PAGE_CACHE_SECONDS", default=300)
+# Anonymous readers' pages say Cache-Control: public: a CDN or proxy may serve one this
+# many seconds without asking (an approved comment shows after at most that), then
+# stale for this many more while it revalidates with the ETag.
+PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=5)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=30)
 # Post views are added up in each web process and written every this many views (or
 # seconds), not on every page view; 1 writes each view at once.
 VIEW_COUNT_FLUSH_EVERY = env.int("VIEW_COUNT_FLUSH_EVERY", default=25)
