@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from blog.models import Post
 
 from .models import Comment
+from .text import normalise_whitespace
 from .thread import labels_for_post
 
 FEED_LENGTH = 50
@@ -61,7 +62,16 @@ class PostCommentsFeed(Feed):
         for item in items:
             item.label = plain(labels.get(item.pk) or item.display_name)
             answered = item.reply_to
-            item.answered_label = plain(labels.get(answered.pk, "")) if answered else ""
+            item.answered_label = ""
+            if answered is not None and answered.status == Comment.Status.APPROVED:
+                item.answered_label = plain(labels.get(answered.pk) or answered.display_name)
+            # As on the page: a quote shows only words its source still shows.
+            item.quote_shown = bool(
+                item.quote
+                and answered is not None
+                and answered.status == Comment.Status.APPROVED
+                and normalise_whitespace(item.quote) in normalise_whitespace(answered.body)
+            )
         return items
 
     def _writer(self, item) -> str:
@@ -74,6 +84,9 @@ class PostCommentsFeed(Feed):
     def item_description(self, item):
         if not item.quote:
             return item.body_html
+        if not item.quote_shown:
+            removed = escape(_("quoted text removed by a moderator"))
+            return f"<blockquote><p><em>{removed}</em></p></blockquote>{item.body_html}"
         source = (
             _("quoting %(name)s") % {"name": item.answered_label} if item.answered_label else ""
         )

@@ -76,7 +76,8 @@ def test_a_label_reveals_nothing_the_page_does_not_show(client, make, post):
     html = client.get(post.get_absolute_url(), **UA).text
     assert names(html)[shown.pk] == "Anonymous 08:15"
     assert "Secret Name" not in html
-    assert "quoting <bdi>a removed comment</bdi>" in html
+    # The quote of a removed comment is not shown, nor whom it quoted.
+    assert "quoted text removed by a moderator" in html
 
 
 def test_own_held_comment_is_numbered_after_the_public_ones(client, make, post):

@@ -97,6 +97,9 @@ def test_a_removed_comment_is_marked_for_its_writer_too(
 def test_a_writer_who_asked_for_mail_gets_one_with_their_text_and_the_reason(
     client, post, moderator, django_capture_on_commit_callbacks
 ):
+    from comments.addresses import address_confirm
+
+    address_confirm(address="ruth@example.org")  # mail goes only to confirmed addresses
     with django_capture_on_commit_callbacks(execute=True):
         comment, reason = reject_through_the_service(client, post, moderator, notify=True)
     assert len(mail.outbox) == 1
