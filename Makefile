@@ -73,6 +73,13 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 bench-load: install
 	$(WITH_DB) $(PY) -m bench.loadtest $(BENCH_LOAD_ARGS)
 
+# Issue 15's scale benchmark: a small corpus and 10,000 posts with 1,000,000 comments and
+# 50,000 pending, seeded with COPY into its own database (dropped after); pages and
+# moderation side by side. Writes bench/results/scale.json.
+.PHONY: bench-scale
+bench-scale: install
+	$(WITH_DB) $(PY) -m bench.scale $(BENCH_SCALE_ARGS)
+
 .PHONY: screenshots
 screenshots: install
 	$(WITH_DB) $(PY) -m tools.screenshots $(SCREENSHOTS_ARGS)
