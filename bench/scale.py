@@ -205,7 +205,8 @@ class Cases:
             "search (rare term)": reverse("blog:search") + "?q=ocrelizumab",
             "search (common term)": reverse("blog:search") + "?q=infusion+trial",
             "comment feed": reverse("comments:feed", kwargs={"slug": post.slug}),
-            "sitemap": reverse("sitemap"),
+            "sitemap index": reverse("sitemap"),
+            "sitemap, first page": reverse("sitemap-section", kwargs={"section": "posts"}),
         }
 
     def measure(self) -> dict[str, dict]:

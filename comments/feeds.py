@@ -31,7 +31,9 @@ class PostCommentsFeed(Feed):
         return post.get_absolute_url() + "#comments"
 
     def items(self, post):
-        return Comment.objects.visible().filter(post=post).order_by("-submitted_at")[:FEED_LENGTH]
+        # The post comes along: each entry's title names it (one query, not one per entry).
+        comments = Comment.objects.visible().filter(post=post).select_related("post")
+        return comments.order_by("-submitted_at")[:FEED_LENGTH]
 
     def item_title(self, item):
         return _("%(name)s on “%(title)s”") % {

@@ -288,6 +288,17 @@ def test_month_archive_uses_the_sites_time_zone(client, db, settings):
     assert _titles(april) == ["Just after midnight"]
 
 
+def test_december_archive_ends_with_the_year(client, db):
+    PostFactory(title="New Year's Eve", published_at=_at(2024, 12, 31, 23))
+    PostFactory(title="New Year's Day", published_at=_at(2025, 1, 1, 0))
+
+    december = client.get(reverse("blog:month_archive", kwargs={"year": 2024, "month": 12}))
+    january = client.get(reverse("blog:month_archive", kwargs={"year": 2025, "month": 1}))
+
+    assert _titles(december) == ["New Year's Eve"]
+    assert _titles(january) == ["New Year's Day"]
+
+
 def test_archive_navigation_lists_months_with_published_posts(client, db):
     PostFactory(published_at=_at(2025, 3, 10))
     PostFactory(published_at=_at(2025, 3, 12))
