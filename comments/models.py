@@ -108,6 +108,8 @@ class Comment(MPTTModel):
             models.Index(fields=["status", "submitted_at"]),
             # The policy asks "has this email an approved comment?" case-insensitively.
             models.Index(Upper("author_email"), "status", name="comment_email_status"),
+            # The queue shows each held comment's other comments from the same address.
+            models.Index(fields=["ip_hash"], name="comment_ip_hash"),
         ]
         permissions = [("can_moderate", "Can moderate comments")]
 
