@@ -75,6 +75,12 @@ bench-load: install
 .PHONY: bench-import
 bench-import: install
 	$(WITH_DB) $(PY) -m bench.import_scale $(BENCH_IMPORT_ARGS)
+# Issue 15's scale benchmark: a small corpus and 10,000 posts with 1,000,000 comments and
+# 50,000 pending, seeded with COPY into its own database (dropped after); pages and
+# moderation side by side. Writes bench/results/scale.json.
+.PHONY: bench-scale
+bench-scale: install
+	$(WITH_DB) $(PY) -m bench.scale $(BENCH_SCALE_ARGS)
 
 .PHONY: screenshots
 screenshots: install

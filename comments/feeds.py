@@ -55,7 +55,7 @@ class PostCommentsFeed(Feed):
         items = list(
             Comment.objects.visible()
             .filter(post=post)
-            .select_related("reply_to")
+            .select_related("post", "reply_to")
             .order_by("-submitted_at")[:FEED_LENGTH]
         )
         labels = labels_for_post(post.pk)

@@ -117,6 +117,8 @@ class Comment(MPTTModel):
             # The policy asks "has this email an approved comment?" case-insensitively.
             models.Index(Upper("author_email"), "status", name="comment_email_status"),
             GinIndex(fields=["search_vector"], name="comment_search"),
+            # The queue shows each held comment's other comments from the same address.
+            models.Index(fields=["ip_hash"], name="comment_ip_hash"),
         ]
         permissions = [("can_moderate", "Can moderate comments")]
 

@@ -139,6 +139,8 @@ SITE_NAME = env("SITE_NAME", default="Colloquy")
 # Absolute links in mail (notifications, unsubscribe) start with this.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 SITE_TAGLINE = env("SITE_TAGLINE", default="Research, discussed in the open")
+# URLs per sitemap page; /sitemap.xml is the index of the pages (the protocol allows 50,000).
+SITEMAP_PAGE_SIZE = env.int("SITEMAP_PAGE_SIZE", default=10_000)
 
 TAGGIT_CASE_INSENSITIVE = True
 

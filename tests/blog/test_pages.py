@@ -1,7 +1,6 @@
 """The reader's pages: home, post, series, author, monthly archive, robots.txt and sitemap."""
 
 import datetime
-import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
@@ -9,9 +8,8 @@ from django.utils import timezone
 
 from blog.models import Series
 from tests.blog.markup import parse
+from tests.blog.sitemap import sitemap_locations
 from tests.factories import AuthorProfileFactory, PostFactory, SeriesFactory
-
-SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 def _titles(response) -> list[str]:
@@ -290,6 +288,17 @@ def test_month_archive_uses_the_sites_time_zone(client, db, settings):
     assert _titles(april) == ["Just after midnight"]
 
 
+def test_december_archive_ends_with_the_year(client, db):
+    PostFactory(title="New Year's Eve", published_at=_at(2024, 12, 31, 23))
+    PostFactory(title="New Year's Day", published_at=_at(2025, 1, 1, 0))
+
+    december = client.get(reverse("blog:month_archive", kwargs={"year": 2024, "month": 12}))
+    january = client.get(reverse("blog:month_archive", kwargs={"year": 2025, "month": 1}))
+
+    assert _titles(december) == ["New Year's Eve"]
+    assert _titles(january) == ["New Year's Day"]
+
+
 def test_archive_navigation_lists_months_with_published_posts(client, db):
     PostFactory(published_at=_at(2025, 3, 10))
     PostFactory(published_at=_at(2025, 3, 12))
@@ -338,11 +347,8 @@ def test_sitemap_lists_published_posts_and_their_series_only(client, research_sp
     SeriesFactory(name="OnlyDrafts", slug="onlydrafts")
     draft.tags.add(Series.objects.get(slug="onlydrafts"))
 
-    response = client.get("/sitemap.xml")
+    locations = set(sitemap_locations(client))
 
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)  # noqa: S314 - our own sitemap
-    locations = {loc.text for loc in root.findall("sm:url/sm:loc", SITEMAP_NS)}
     assert locations == {
         "http://testserver" + published.get_absolute_url(),
         "http://testserver/series/researchspeak/",

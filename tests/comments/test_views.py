@@ -168,3 +168,17 @@ def test_comment_feed_lists_approved_only(client, post, make):
     assert "Held one" not in response.text
     html = client.get(post.get_absolute_url()).text
     assert 'type="application/atom+xml" title="Comments on' in html
+
+
+def test_comment_feed_queries_do_not_grow_with_its_entries(
+    client, post, make, django_assert_max_num_queries
+):
+    make("First")
+    client.get(f"/comments/feed/{post.slug}/")
+    with django_assert_max_num_queries(10) as one:
+        client.get(f"/comments/feed/{post.slug}/")
+    for number in range(10):
+        make(f"Comment {number}")
+    with django_assert_max_num_queries(len(one)):
+        response = client.get(f"/comments/feed/{post.slug}/")
+    assert len(feedparser.parse(response.content).entries) == 11
