@@ -27,6 +27,7 @@ Allowed:
     done             - changed as it should, with an audit event naming the actor
     held / approved / approved:author / approved:moderator
                      - a new comment stored with this status and badge, one audit event
+    unsubscribed     - the comment's reply mail is off, nothing else of it changed
     page             - 200, the page (a GET: nothing changes)
     lists / empty    - a list page with / without the comment (and its writer's email)
     view / edit      - the change page, read-only / with only the comment's words editable
@@ -42,6 +43,7 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.test import Client
@@ -52,6 +54,7 @@ from blog.models import Post
 from comments.models import Comment, CommentRevision
 from moderation import services
 from moderation.models import ModerationEvent, PendingComment
+from moderation.notifications import unsubscribe_token
 from tests.factories import PostFactory, UserFactory
 from tests.importers.conftest import FIXTURES, run
 
@@ -82,6 +85,10 @@ TABLE = [
     # A draft: its author and those who may edit it; no staff as such, no moderator.
     (("view", "blog:post", "GET", "draft"),
      ["404", "404", "404", "404", "page", "404", "404", "page", "404"]),
+    # The link in reply mail turns replies off for the address it was mailed to: the signed
+    # token is the permission, whoever holds it. A preference, not a moderation: no event.
+    (("view", "moderation:unsubscribe", "POST", "the mailed token"), ["unsubscribed"] * 9),
+    (("view", "moderation:unsubscribe", "POST", "a forged token"), ["404"] * 9),
     # -- the admin: every URL pattern of every comment model ---------------------------------
     (("admin", "comments_comment_changelist", "GET", ""),
      ["login", "login", "403", "empty", "lists", "empty", "lists", "lists", "login"]),
@@ -274,6 +281,27 @@ def test_every_queue_button_has_a_row(make, moderator):
     assert buttons <= rows_for("moderation_pendingcomment_changelist"), buttons
 
 
+# Public URLs of the comment apps that change no comment: not entry points of the table.
+VIEWS_THAT_CHANGE_NO_COMMENT = {
+    "comments:permalink": "a redirect to the comment's page",
+    "comments:feed": "reads the published comments",
+    "moderation:confirm_email": "records that an address is confirmed; no comment changes",
+}
+
+
+def test_every_public_view_of_the_comment_apps_has_a_row():
+    from comments import urls as comments_urls
+    from moderation import urls as moderation_urls
+
+    names = {
+        f"{module.app_name}:{pattern.name}"
+        for module in (comments_urls, moderation_urls)
+        for pattern in module.urlpatterns
+    }
+    in_table = {name for (kind, name, _m, _w), _row in TABLE if kind == "view"}
+    assert names == (in_table - {"blog:post"}) | set(VIEWS_THAT_CHANGE_NO_COMMENT)
+
+
 def test_every_moderation_service_has_a_row():
     public = {
         name
@@ -368,6 +396,16 @@ def test_public_views(key, expected, people, post, make, moderator):
                 data["parent"] = parent.pk
             response = client.post(reverse(name, args=[target.pk]), data)
             seen[person] = posted(response, body, person)
+        elif name == "moderation:unsubscribe":
+            Comment.objects.filter(pk=parent.pk).update(notify_replies=True)
+            token = unsubscribe_token("ruth@example.org")
+            if what == "a forged token":
+                token = signing.dumps("ruth@example.org", salt="not the unsubscribe salt")
+            response = client.post(reverse(name, args=[token]))
+            notify = Comment.objects.get(pk=parent.pk).notify_replies
+            assert response.status_code in (200, 404), (person, response.status_code)
+            assert notify is (response.status_code == 404), person
+            seen[person] = "404" if response.status_code == 404 else "unsubscribed"
         else:
             args = [draft.slug] if name == "blog:post" else [parent.pk]
             response = client.get(reverse(name, args=args))
