@@ -140,6 +140,13 @@ TABLE = [
      ["login", "login", "403", "refused", "done", "refused", "done", "done", "login"]),
     (("admin", "moderation_pendingcomment_changelist", "POST", "approve_reply"),
      ["login", "login", "403", "refused", "done", "refused", "done", "done", "login"]),
+    # The queue's form for the selected comments: the same handler, a list of ids.
+    (("admin", "moderation_pendingcomment_changelist", "POST", "selected:approve"),
+     ["login", "login", "403", "refused", "done", "refused", "done", "done", "login"]),
+    (("admin", "moderation_pendingcomment_changelist", "POST", "selected:reject"),
+     ["login", "login", "403", "refused", "done", "refused", "done", "done", "login"]),
+    (("admin", "moderation_pendingcomment_changelist", "POST", "selected:spam"),
+     ["login", "login", "403", "refused", "done", "refused", "done", "done", "login"]),
     (("admin", "moderation_pendingcomment_change", "GET", ""),
      ["login", "login", "queue", "queue", "queue", "queue", "queue", "queue", "login"]),
     (("admin", "moderation_pendingcomment_change", "POST", "raw fields"),
@@ -215,6 +222,9 @@ ACTION_STATES = {
     "reject": (Status.PENDING, Status.REJECTED),
     "spam": (Status.PENDING, Status.SPAM),
     "approve_reply": (Status.PENDING, Status.APPROVED),
+    "selected:approve": (Status.PENDING, Status.APPROVED),
+    "selected:reject": (Status.PENDING, Status.REJECTED),
+    "selected:spam": (Status.PENDING, Status.SPAM),
     "comment_approve": (Status.PENDING, Status.APPROVED),
     "comment_reject": (Status.PENDING, Status.REJECTED),
     "comment_mark_spam": (Status.PENDING, Status.SPAM),
@@ -275,10 +285,11 @@ def test_every_queue_button_has_a_row(make, moderator):
     client = Client()
     client.force_login(moderator)
     page = client.get(reverse("admin:moderation_pendingcomment_changelist")).content.decode()
-    buttons = set(re.findall(r'name="action"[^>]*value="([^"]+)"', page))
-    buttons |= set(re.findall(r'value="([^"]+)"[^>]*name="action"', page))
-    assert buttons, "no queue buttons found: the guard would check nothing"
-    assert buttons <= rows_for("moderation_pendingcomment_changelist"), buttons
+    buttons = set(re.findall(r'<button[^>]*name="action"[^>]*value="([^"]+)"', page))
+    select = re.search(r'<select[^>]*name="action".*?</select>', page, re.S)
+    options = {f"selected:{value}" for value in re.findall(r'value="([^"]+)"', select.group(0))}
+    assert buttons and options, "no queue buttons found: the guard would check nothing"
+    assert buttons | options <= rows_for("moderation_pendingcomment_changelist")
 
 
 # Public URLs of the comment apps that change no comment: not entry points of the table.
@@ -470,6 +481,9 @@ def post_data(name: str, what: str, comment: Comment) -> dict:
         return {"reason": "request 12", "confirm": "on", "confirmation": "erase"}
     if name == "comments_comment_changelist":
         return {"action": what, "_selected_action": [comment.pk], "post": "yes", "index": 0}
+    if name == "moderation_pendingcomment_changelist" and what.startswith("selected:"):
+        return {"action": what.removeprefix("selected:"), "selected": [comment.pk],
+                "reason": "off topic"}  # fmt: skip
     if name == "moderation_pendingcomment_changelist":
         return {"action": what, "comment": comment.pk, "reason": "off topic",
                 "reply": "Thank you.", "quote": ""}  # fmt: skip
