@@ -37,14 +37,16 @@ Allowed:
 """
 
 import inspect
-import pkgutil
+import io
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command, get_commands
 from django.db import models
 from django.test import Client
 from django.urls import reverse
@@ -56,7 +58,6 @@ from moderation import services
 from moderation.models import ModerationEvent, PendingComment
 from moderation.notifications import unsubscribe_token
 from tests.factories import PostFactory, UserFactory
-from tests.importers.conftest import FIXTURES, run
 
 from .conftest import stored_state
 
@@ -202,6 +203,16 @@ TABLE = [
     (("command", "import_disqus", "", "disqus-matching.xml"), SYSTEM),
 ]  # fmt: skip
 
+# The importers' own small test files (tests/importers, or tests/porting once the
+# importers live in their own app).
+FIXTURES = next(
+    path
+    for path in (Path(__file__).parents[1] / name / "fixtures" for name in ("importers", "porting"))
+    if path.exists()
+)
+# The apps whose management commands may touch comments.
+COMMENT_APPS = {"comments", "moderation", "porting"}
+
 # Commands that change no stored comment (or only create the demo's): not entry points.
 COMMANDS_THAT_CHANGE_NO_COMMENT = {
     "export_json": "reads only",
@@ -325,14 +336,7 @@ def test_every_moderation_service_has_a_row():
 
 
 def test_every_command_that_changes_comments_has_a_row():
-    from comments import management as comments_management
-    from moderation import management as moderation_management
-
-    commands = {
-        module.name
-        for package in (comments_management, moderation_management)
-        for module in pkgutil.iter_modules([f"{package.__path__[0]}/commands"])
-    }
+    commands = {name for name, app in get_commands().items() if app in COMMENT_APPS}
     in_table = {name for (kind, name, _m, _w), _row in TABLE if kind == "command"}
     assert commands == in_table | set(COMMANDS_THAT_CHANGE_NO_COMMENT)
 
@@ -633,6 +637,10 @@ def test_services(key, expected, people, make, moderator):
 
 
 # -- management commands ----------------------------------------------------------------
+
+
+def run(command: str, *args) -> None:
+    call_command(command, *[str(arg) for arg in args], stdout=io.StringIO(), stderr=io.StringIO())
 
 
 @pytest.mark.parametrize(("key", "expected"), rows_of("command"))
