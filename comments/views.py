@@ -236,7 +236,13 @@ def _csrf_failure(request, reason: str, post_id: int):
     return render(
         request,
         "comments/comment_form_page.html",
-        {"post": post, "form": form, "parent": parent, "csrf_retry": True},
+        {
+            "post": post,
+            "form": form,
+            "parent": parent,
+            "parent_label": label_of(parent) if parent else "",
+            "csrf_retry": True,
+        },
         status=403,
     )
 

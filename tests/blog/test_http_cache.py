@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from blog import viewcount
+from comments.addresses import address_confirm
 from comments.models import Comment
 from comments.services import Submission, comment_submit
 from moderation.services import comment_approve
@@ -99,7 +100,10 @@ def test_revalidation_is_a_304_without_a_query_until_something_changes(
     assert response.headers["ETag"] != tag
 
 
-def test_etag_differs_by_comment_page_and_language(post):
+def test_etag_differs_by_comment_page_and_language(post, make, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 1
+    make("The first thread.")
+    make("The second thread, on page two.")
     url = post.get_absolute_url()
     english = Client().get(url, HTTP_ACCEPT_LANGUAGE="en-gb", **UA)
     german = Client().get(url, HTTP_ACCEPT_LANGUAGE="de", **UA)
@@ -207,6 +211,7 @@ def test_the_shared_form_posts_to_its_own_post(post, settings):
 def test_the_writer_of_an_approved_comment_gets_a_fresh_private_page(post):
     Client().get(post.get_absolute_url(), **UA)  # a shared copy is cached
     anonymous_writer = Client()
+    address_confirm(address="known@example.org")  # a known address vouches once confirmed
     comment_submit(
         post=post, submission=Submission(body="Known.", author_email="known@example.org")
     )

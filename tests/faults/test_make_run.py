@@ -4,6 +4,7 @@ server), no 5xx, and PostgreSQL's connections back to their idle level afterward
 while the readers' browsers keep their connections open, as browsers do."""
 
 import http.client
+import json
 import os
 import re
 import signal
@@ -112,9 +113,12 @@ def reader(port, post, parents, statuses, lock, open_connections) -> None:
             statuses.append(response.status)
         return response, content
 
-    response, page = send("GET", post.get_absolute_url())
+    send("GET", post.get_absolute_url())
+    # The post page holds no token (the same bytes for every reader): fetch it as
+    # comments.js does.
+    response, answer = send("GET", "/comments/token/")
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
-    token = TOKEN.search(page).group(1).decode()
+    token = json.loads(answer)["token"]
     for number in range(POSTS_EACH):
         fields = {"csrfmiddlewaretoken": token, "body": f"Crowd {uuid.uuid4().hex}"}
         if number % 2:
