@@ -3,7 +3,7 @@
 from django import template
 from django.template.loader import render_to_string
 
-from blog.views import comment_page_number
+from blog.pagination import comment_page_number
 
 from ..forms import CommentForm
 from ..render import render_entries
