@@ -31,7 +31,9 @@ class PostCommentsFeed(Feed):
         return post.get_absolute_url() + "#comments"
 
     def items(self, post):
-        return Comment.objects.visible().filter(post=post).order_by("-submitted_at")[:FEED_LENGTH]
+        # Each entry's title names the post: joined here, not one query per entry.
+        comments = Comment.objects.visible().for_post(post).select_related("post")
+        return comments.order_by("-submitted_at")[:FEED_LENGTH]
 
     def item_title(self, item):
         return _("%(name)s on “%(title)s”") % {

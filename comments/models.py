@@ -19,10 +19,20 @@ class CommentQuerySet(TreeQuerySet):
         return self.filter(status=Comment.Status.APPROVED)
 
     def pending(self):
+        """Held for a moderator: the queue."""
         return self.filter(status=Comment.Status.PENDING)
 
     def for_post(self, post):
+        """One post's comments (``post`` is a Post or its id)."""
         return self.filter(post=post)
+
+    def shown_to(self, mine):
+        """What one reader sees: every visible comment, and their own (ids in ``mine``)
+        while held, or filed as spam (a spammer must not learn they were caught)."""
+        return self.filter(
+            models.Q(status=Comment.Status.APPROVED)
+            | models.Q(pk__in=mine, status__in=Comment.OWN_SHOWN)
+        )
 
     def with_email(self, address: str):
         """Comments written under ``address``, whatever its case: the one SQL comparison of
@@ -47,6 +57,10 @@ class Comment(MPTTModel):
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
         REMOVED = "removed", _("Removed")
+
+    # A writer sees their own comment "awaiting moderation" while it is held, and also when
+    # the policy filed it as spam: a spammer must not learn they were caught.
+    OWN_SHOWN = (Status.PENDING, Status.SPAM)
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
     parent = TreeForeignKey(
@@ -114,9 +128,32 @@ class Comment(MPTTModel):
     def __str__(self) -> str:
         return f"#{self.pk} by {visible_controls(self.display_name)}"
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_comment(self.body)
-        super().save(*args, **kwargs)
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._rendered_body = comment.__dict__.get("body")
+        return comment
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Render the text only when it changed: a status change saves just the status.
+        if update_fields is None:
+            if getattr(self, "_rendered_body", None) != self.body or not self.body_html:
+                self.body_html = render_comment(self.body)
+        elif "body" in update_fields:
+            self.body_html = render_comment(self.body)
+            update_fields = {*update_fields, "body_html"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+        if update_fields is None or "body" in update_fields:
+            self._rendered_body = self.body
+
+    @property
+    def is_visible(self) -> bool:
+        """Whether every reader may see it: the one-row form of ``objects.visible()``."""
+        return self.status == self.Status.APPROVED
+
+    def is_shown_to(self, mine) -> bool:
+        """The one-row form of ``objects.shown_to(mine)``."""
+        return self.is_visible or (self.pk in mine and self.status in self.OWN_SHOWN)
 
     @property
     def display_name(self) -> str:
@@ -148,9 +185,6 @@ class CommentRevision(models.Model):
 class EmailAddressQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)
-
-    def of(self, address: str):
-        return self.filter(email=normalise_email(address))
 
 
 class EmailAddress(models.Model):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, F, Func, Q, When
+from django.db.models import Case, F, Func, When
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext
@@ -20,9 +20,6 @@ from .models import Comment
 from .text import normalise_whitespace
 
 SESSION_KEY = "comments.mine"
-# A writer sees their own comment "awaiting moderation" while it is held, and also when
-# the policy filed it as spam: a spammer must not learn they were caught.
-OWN_SHOWN = (Comment.Status.PENDING, Comment.Status.SPAM)
 FIELDS = (
     "id", "parent_id", "reply_to_id", "tree_id", "level", "author_name", "role", "body_html",
     "quote", "status", "submitted_at", "edited_at", "edit_note",
@@ -102,7 +99,7 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
     # The answered comment's current text, for quoting rows only (a join, not a query).
     quoted_text = Case(When(quote="", then=None), default=F("reply_to__body"))
     rows = (
-        Comment.objects.filter(post=post)
+        Comment.objects.for_post(post)
         .order_by("tree_id", "lft")
         .values_list(
             *FIELDS[:-3], _epoch("submitted_at"), _epoch("edited_at"), "edit_note", quoted_text
@@ -116,7 +113,7 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
         if entry.status == APPROVED:
             entry.shown = True
             approved += 1
-        elif entry.status in OWN_SHOWN and entry.id in mine:
+        elif entry.status in Comment.OWN_SHOWN and entry.id in mine:
             entry.shown = entry.own_pending = True
         if entry.reply_to_id is not None:
             entry.reply_to = by_id.get(entry.reply_to_id)
@@ -203,10 +200,8 @@ def page_count(post, request=None) -> int:
     """How many pages ``discussion_for`` has for this reader, in one small query: a thread
     is listed when anything in it is shown. The post page sends a reader asking for a
     page past the last to the last one before rendering (``BLOG_COMMENT_PAGES``)."""
-    shown = Q(status=Comment.Status.APPROVED) | Q(
-        pk__in=own_pending_ids(request), status__in=OWN_SHOWN
-    )
-    threads = Comment.objects.filter(shown, post=post).values("tree_id").distinct().count()
+    shown = Comment.objects.for_post(post).shown_to(own_pending_ids(request))
+    threads = shown.values("tree_id").distinct().count()
     return max(1, math.ceil(threads / threads_per_page()))
 
 
@@ -216,15 +211,12 @@ def page_of(comment: Comment, *, mine: set[int] = frozenset()) -> int | None:
     Two small queries rather than building the whole discussion: a thread is on the page
     its root's position gives, and a thread is listed when anything in it is shown.
     """
-    shown = Q(status=Comment.Status.APPROVED) | Q(pk__in=mine)
-    in_post = Comment.objects.filter(post_id=comment.post_id)
-    if not (comment.status == Comment.Status.APPROVED or comment.pk in mine):
+    shown = Comment.objects.for_post(comment.post_id).shown_to(mine)
+    if not comment.is_shown_to(mine):
         # Hidden: on the page only as a placeholder, when something below it is shown.
-        below = in_post.filter(
-            shown, tree_id=comment.tree_id, lft__gt=comment.lft, rght__lt=comment.rght
-        )
+        below = shown.filter(tree_id=comment.tree_id, lft__gt=comment.lft, rght__lt=comment.rght)
         if not below.exists():
             return None
     earlier = {"tree_id__gt" if newest_first() else "tree_id__lt": comment.tree_id}
-    before = in_post.filter(shown, **earlier).values("tree_id").distinct().count()
+    before = shown.filter(**earlier).values("tree_id").distinct().count()
     return before // threads_per_page() + 1

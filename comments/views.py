@@ -112,7 +112,7 @@ def post_comment(request, post_id: int):
     parent = None
     if data["parent"]:
         # Only a comment this page shows: missing, hidden or elsewhere get one answer.
-        parent = Comment.objects.visible().filter(pk=data["parent"], post=post).first()
+        parent = Comment.objects.visible().for_post(post).filter(pk=data["parent"]).first()
         if parent is None:
             form.add_error("parent", PARENT_UNAVAILABLE)
             return _refused_page(request, post, form)
@@ -161,7 +161,7 @@ def post_comment(request, post_id: int):
             _("We will email you about replies once you confirm your address: look for our "
               "link in your inbox (we send one at a time, so it may be in an earlier email)."),
         )  # fmt: skip
-    if comment.status == Comment.Status.APPROVED:
+    if comment.is_visible:
         return HttpResponseRedirect(comment_url(comment, page_of(comment)))
     # Held, or filed as spam: the same answer and the same page (the writer sees it
     # "awaiting moderation"), so a spammer cannot tell they were caught.
@@ -177,9 +177,7 @@ def post_comment(request, post_id: int):
 @require_GET
 def reply(request, pk: int):
     """The reply form on a page of its own: replying works without JavaScript."""
-    comment = get_object_or_404(
-        Comment.objects.select_related("post"), pk=pk, status=Comment.Status.APPROVED
-    )
+    comment = get_object_or_404(Comment.objects.visible().select_related("post"), pk=pk)
     if not comment.post.is_published:
         raise Http404
     form = CommentForm(initial={"parent": comment.pk, "quote": request.GET.get("quote", "")})

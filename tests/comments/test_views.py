@@ -2,7 +2,9 @@
 
 import feedparser
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
 
@@ -169,3 +171,14 @@ def test_comment_feed_lists_approved_only(client, post, make):
     assert "Held one" not in response.text
     html = client.get(post.get_absolute_url()).text
     assert 'type="application/atom+xml" title="Comments on' in html
+
+
+def test_comment_feed_queries_do_not_grow_with_its_entries(client, post, make):
+    """Each entry's title names the post: fetched with the comments, not once per entry."""
+    for number in range(12):
+        make(f"Comment {number}", name=f"Reader {number}")
+    client.get(f"/comments/feed/{post.slug}/")  # warm per-process caches (the site)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/comments/feed/{post.slug}/")
+    assert len(feedparser.parse(response.content).entries) == 12
+    assert len(queries) == 2, [query["sql"] for query in queries]  # the post, the comments

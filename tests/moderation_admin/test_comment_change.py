@@ -180,7 +180,7 @@ def test_quote_not_in_the_answered_comment_is_refused(as_user, moderator, make):
     reply.refresh_from_db()
     assert reply.quote == "common in the first year"
     assert events_of(reply, actor=moderator) == []
-    assert ("error", "The quote is not in the comment this one answers.") in messages_of(response)
+    assert ("error", "The quote is not in the comment it answers.") in messages_of(response)
 
 
 def test_quote_can_be_shortened_to_part_of_the_answered_comment(as_user, moderator, make):
