@@ -40,7 +40,7 @@ _SLUGS_KEPT = 10_000
 
 
 def _seconds() -> int:
-    return getattr(settings, "POST_PAGE_CACHE_SECONDS", 300)
+    return settings.POST_PAGE_CACHE_SECONDS
 
 
 def bump(post_id: int) -> None:

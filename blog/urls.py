@@ -22,6 +22,7 @@ app_name = "blog"
 urlpatterns = [
     path("", views.post_list, name="post_list"),
     path("feed/", feeds.LatestPostsFeed(), name="feed"),
+    path("subscribe/", views.subscribe, name="subscribe"),
     path("search/", views.search, name="search"),
     path("posts/<slug:slug>/", views.post_detail, name="post"),
     path("series/", views.series_list, name="series_list"),

@@ -18,22 +18,30 @@ from django.utils import timezone
 _lock = threading.Lock()
 _pending: Counter = Counter()
 _last_flush = time.monotonic()
+# After a failed write (the database is down) only the clock triggers the next try, so a
+# page served from the cache meanwhile does not wait for a connection attempt each time.
+_failing = False
+logger = logging.getLogger(__name__)
 
 
 def count(post_id: int) -> None:
+    """Count one view. Never raises: views that cannot be written now are kept for later."""
     global _last_flush
     with _lock:
         _pending[(post_id, timezone.localdate())] += 1
-        due = sum(_pending.values()) >= getattr(settings, "VIEW_COUNT_FLUSH_EVERY", 25) or (
-            time.monotonic() - _last_flush >= getattr(settings, "VIEW_COUNT_FLUSH_SECONDS", 10)
+        due = (not _failing and sum(_pending.values()) >= settings.VIEW_COUNT_FLUSH_EVERY) or (
+            time.monotonic() - _last_flush >= settings.VIEW_COUNT_FLUSH_SECONDS
         )
     if due:
-        flush()
+        try:
+            flush()
+        except Exception as error:  # the page is served whatever happens to its view count
+            logger.warning("post views not written (%s); %d kept", error, sum(_pending.values()))
 
 
 def flush() -> None:
     """Write the gathered views: one upsert per post and day."""
-    global _last_flush
+    global _last_flush, _failing
     with _lock:
         batch = dict(_pending)
         _pending.clear()
@@ -47,7 +55,9 @@ def flush() -> None:
     except Exception:
         with _lock:  # keep them for the next try rather than lose them
             _pending.update(batch)
+            _failing = True
         raise
+    _failing = False
 
 
 def _flush_at_exit() -> None:
@@ -56,7 +66,7 @@ def _flush_at_exit() -> None:
     try:
         flush()
     except Exception:  # the database may be gone at exit; say so, don't crash the exit
-        logging.getLogger(__name__).exception("could not write %d views", sum(_pending.values()))
+        logger.exception("could not write %d views", sum(_pending.values()))
 
 
 atexit.register(_flush_at_exit)

@@ -56,7 +56,7 @@ def highlight(snippet: str) -> str:
 def last_comment_page(request, post) -> int | None:
     """The discussion's last page for this reader, from the hook ``BLOG_COMMENT_PAGES``
     names (blog knows nothing of comments); None without one."""
-    hook = getattr(settings, "BLOG_COMMENT_PAGES", "")
+    hook = settings.BLOG_COMMENT_PAGES
     return import_string(hook)(post, request) if hook else None
 
 
@@ -185,7 +185,21 @@ def search(request):
         page = _page(request, posts)
         for post in page:
             post.snippet_html = highlight(post.snippet)
-    return render(request, "blog/search.html", {"q": terms, "page": page})
+    # Comments, from the provider settings name (blog imports nothing from comments).
+    provider = getattr(settings, "COMMENTS_SEARCH", "")
+    comment_hits = import_string(provider)(terms) if terms and provider else None
+    return render(
+        request,
+        "blog/search.html",
+        {"q": terms, "page": page, "comment_hits": comment_hits},
+    )
+
+
+@require_safe
+def subscribe(request):
+    """What the menu's "Feed" opens: a page a person can read, that explains feeds and
+    links them (the Atom itself stays at its own address for feed readers)."""
+    return render(request, "blog/subscribe.html", {"series_list": Series.objects.all()})
 
 
 def robots_txt(request):

@@ -1,4 +1,8 @@
-"""Atom feed of a post's approved comments."""
+"""Atom feed of a post's approved comments: each with its writer's label (name, or
+"Anonymous 13:41") and badge as plain text, and the quote it answers."""
+
+import unicodedata
+from html import escape
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -9,13 +13,16 @@ from django.utils.translation import gettext as _
 from blog.models import Post
 
 from .models import Comment
+from .thread import labels_for_post
 
 FEED_LENGTH = 50
 
 
-def isolate(name: str) -> str:
-    """Plain text's <bdi>: a right-to-left override in a name stays inside the name."""
-    return f"\u2068{name}\u2069"
+def plain(name: str) -> str:
+    """The name as plain text: feed readers show titles as text, where direction marks
+    and overrides are invisible and can turn the words around them; they are dropped."""
+    kept = "".join(c for c in name if unicodedata.category(c) not in {"Cf", "Cc"})
+    return " ".join(kept.split())
 
 
 class PostCommentsFeed(Feed):
@@ -31,24 +38,41 @@ class PostCommentsFeed(Feed):
         return post.get_absolute_url() + "#comments"
 
     def items(self, post):
-        # Each entry's title names the post: joined here, not one query per entry.
-        comments = Comment.objects.visible().for_post(post).select_related("post")
-        return comments.order_by("-submitted_at")[:FEED_LENGTH]
+        items = list(
+            # The post is joined: each entry's title names it, without a query per entry.
+            Comment.objects.visible()
+            .for_post(post)
+            .select_related("post", "reply_to")
+            .order_by("-submitted_at")[:FEED_LENGTH]
+        )
+        labels = labels_for_post(post.pk)
+        for item in items:
+            item.label = plain(labels.get(item.pk) or item.display_name)
+            answered = item.reply_to
+            item.answered_label = plain(labels.get(answered.pk, "")) if answered else ""
+        return items
+
+    def _writer(self, item) -> str:
+        badge = {"author": _("Author"), "moderator": _("Moderator")}.get(item.role)
+        return f"{item.label} · {badge}" if badge else item.label
 
     def item_title(self, item):
-        return _("%(name)s on “%(title)s”") % {
-            "name": isolate(item.display_name),
-            "title": item.post.title,
-        }
+        return _("%(name)s on “%(title)s”") % {"name": self._writer(item), "title": item.post.title}
 
     def item_description(self, item):
-        return item.body_html
+        if not item.quote:
+            return item.body_html
+        source = (
+            _("quoting %(name)s") % {"name": item.answered_label} if item.answered_label else ""
+        )
+        cite = f"<p>— {escape(source)}</p>" if source else ""
+        return f"<blockquote><p>{escape(item.quote)}</p>{cite}</blockquote>{item.body_html}"
 
     def item_link(self, item):
         return item.get_absolute_url()
 
     def item_author_name(self, item):
-        return isolate(item.display_name)
+        return self._writer(item)
 
     def item_pubdate(self, item):
         return item.submitted_at

@@ -29,14 +29,8 @@ class CleanTextField(forms.CharField):
 
     def __init__(self, *, one_line: bool = False, limit: int | None = None, **kwargs):
         self.one_line = one_line
-        self.limit = limit  # shown to the browser; the form's clean() checks it
+        self.limit = limit  # for comments.js; clean() checks it, with validate_text
         super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        if self.limit is not None and not widget.is_hidden:
-            attrs["maxlength"] = str(self.limit)
-        return attrs
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -46,6 +40,16 @@ class CleanTextField(forms.CharField):
                 code="null_characters_not_allowed",
             )
         return clean_line(value) if self.one_line else clean_input(value)
+
+    def widget_attrs(self, widget):
+        # No maxlength: the browser would cut a longer paste without a word. comments.js
+        # counts against data-max-length as the reader types; the server refuses what is
+        # over and gives the text back.
+        attrs = super().widget_attrs(widget)
+        if self.limit is not None and not widget.is_hidden:
+            attrs["data-max-length"] = str(self.limit)
+            attrs["data-too-long"] = _("%(over)s characters too long: shorten it before posting.")
+        return attrs
 
 
 class CommentForm(forms.Form):

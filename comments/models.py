@@ -1,6 +1,8 @@
 """Threaded comments (django-mptt) and the revisions that keep every earlier text."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
@@ -28,11 +30,9 @@ class CommentQuerySet(TreeQuerySet):
 
     def shown_to(self, mine):
         """What one reader sees: every visible comment, and their own (ids in ``mine``)
-        while held, or filed as spam (a spammer must not learn they were caught)."""
-        return self.filter(
-            models.Q(status=Comment.Status.APPROVED)
-            | models.Q(pk__in=mine, status__in=Comment.OWN_SHOWN)
-        )
+        whatever their status: held or filed as spam they read "awaiting moderation" (a
+        spammer must not learn they were caught), rejected or removed "not published"."""
+        return self.filter(models.Q(status=Comment.Status.APPROVED) | models.Q(pk__in=mine))
 
     def with_email(self, address: str):
         """Comments written under ``address``, whatever its case: the one SQL comparison of
@@ -57,10 +57,6 @@ class Comment(MPTTModel):
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
         REMOVED = "removed", _("Removed")
-
-    # A writer sees their own comment "awaiting moderation" while it is held, and also when
-    # the policy filed it as spam: a spammer must not learn they were caught.
-    OWN_SHOWN = (Status.PENDING, Status.SPAM)
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
     parent = TreeForeignKey(
@@ -100,6 +96,12 @@ class Comment(MPTTModel):
     notify_replies = models.BooleanField(_("notify me of replies"), default=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     edit_note = models.CharField(_("public edit note"), max_length=300, blank=True)
+    # Site search (comments.search): kept by PostgreSQL itself, as the posts' is.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("body", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     # The nested-set fields, declared here so indexes can name them; only tree.py uses them.
     lft = models.PositiveIntegerField(editable=False)
@@ -122,6 +124,7 @@ class Comment(MPTTModel):
             models.Index(fields=["status", "submitted_at"]),
             # The policy asks "has this email an approved comment?" case-insensitively.
             models.Index(Upper("author_email"), "status", name="comment_email_status"),
+            GinIndex(fields=["search_vector"], name="comment_search"),
         ]
         permissions = [("can_moderate", "Can moderate comments")]
 
@@ -153,7 +156,7 @@ class Comment(MPTTModel):
 
     def is_shown_to(self, mine) -> bool:
         """The one-row form of ``objects.shown_to(mine)``."""
-        return self.is_visible or (self.pk in mine and self.status in self.OWN_SHOWN)
+        return self.is_visible or self.pk in mine
 
     @property
     def display_name(self) -> str:
@@ -220,3 +223,26 @@ class EmailAddress(models.Model):
     def save(self, *args, **kwargs):
         self.email = normalise_email(self.email)
         super().save(*args, **kwargs)
+
+
+class ReservedNameQuerySet(models.QuerySet):
+    def names(self):
+        return self.values_list("name", flat=True)
+
+
+class ReservedName(models.Model):
+    """A name no reader may comment under (a former author, the group's name, a clinic),
+    besides the names of the site's own people, which are reserved without a row here."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    note = models.CharField(_("why it is reserved"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    objects = ReservedNameQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("reserved name")
+
+    def __str__(self) -> str:
+        return self.name

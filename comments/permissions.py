@@ -49,6 +49,11 @@ def can_edit(user, comment: Comment | None = None) -> bool:
     return is_moderator(user)
 
 
+def can_erase(user) -> bool:
+    """Erase what a reader wrote (a data-removal request): active superusers only."""
+    return user is not None and user.is_authenticated and user.is_active and user.is_superuser
+
+
 def may_see_private(user, comment: Comment) -> bool:
     """Email, address hash and user agent: for those who may moderate the comment."""
     return can_moderate(user, comment)

@@ -12,12 +12,14 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import tree
+from blog import pagecache
+
+from . import identity, tree
 from .limits import MAX_NAME
 from .models import Comment, CommentRevision
 from .permissions import role_on_post
-from .policy import after_insert, assess, count_attempt
-from .text import clean_input, clean_line, normalise_whitespace
+from .policy import after_insert, after_insert_many, assess, count_attempt
+from .text import clean_input, clean_line, normalise_whitespace, render_comment
 from .validation import validate_text
 
 # One answer for a parent that does not exist, is hidden, or belongs to another post: a
@@ -26,7 +28,7 @@ PARENT_UNAVAILABLE = gettext_lazy("The comment you are replying to is not availa
 
 
 def max_depth() -> int:
-    return getattr(settings, "COMMENTS_MAX_DEPTH", 4)
+    return settings.COMMENTS_MAX_DEPTH
 
 
 def hash_ip(ip: str) -> str:
@@ -75,15 +77,19 @@ def comment_submit(
     name = clean_line(submission.author_name)
     quote = normalise_whitespace(clean_input(submission.quote))
     user = user if user is not None and user.is_authenticated else None
-    if user is not None and not name:
-        profile = getattr(user, "author_profile", None)
-        name = profile.display_name if profile else (user.get_full_name() or user.get_username())
     ip_hash = hash_ip(ip)
     count_attempt(post=post, user=user, ip_hash=ip_hash)
 
     # A parent the reader may not see is refused before its text is looked at.
     parent_shown = parent is None or is_visible_parent(parent, post)
     errors: dict[str, list[str]] = {}
+    if user is not None:
+        # Signed in: the account speaks, under its own name; a typed name is ignored.
+        name = identity.account_name(user)
+        if not name:
+            errors["__all__"] = [identity.no_account_name_message()]
+    elif identity.name_refused(name):
+        errors["author_name"] = [identity.refusal_message()]
     if not post.comments_are_open():
         errors["__all__"] = [_("Comments are closed on this post.")]
     errors |= validate_text(
@@ -134,14 +140,37 @@ def comment_submit(
 
 
 @transaction.atomic
-def comment_create_as_is(
+def comment_create_as_is(*, post, parent: Comment | None, body: str, status: str,
+                         submitted_at, source: str, **details) -> Comment:  # fmt: skip
+    """Store a comment that already exists elsewhere (demo content, an import), as it is.
+
+    No policy and no reader-facing checks: the caller vouches for it, and names where it
+    came from in ``source`` ("demo", "WordPress export …"). The tree is still written under
+    the same locks as any other insert. ``details``: see ``comment_as_is``.
+    """
+    comment = comment_as_is(
+        post=post, parent=parent, body=body, status=status, submitted_at=submitted_at,
+        **details,
+    )  # fmt: skip
+    tree.insert(comment, stamp_time=False)
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        quote=comment.quote,
+        reason=source,
+        created_at=submitted_at,
+    )
+    after_insert(comment=comment, assessment=None, source=source)
+    return comment
+
+
+def comment_as_is(
     *,
     post,
     parent: Comment | None,
     body: str,
     status: str,
     submitted_at,
-    source: str,
     author_name: str = "",
     author_email: str = "",
     quote: str = "",
@@ -151,14 +180,9 @@ def comment_create_as_is(
     ip: str = "",
     user_agent: str = "",
 ) -> Comment:
-    """Store a comment that already exists elsewhere (demo content, an import), as it is.
-
-    No policy and no reader-facing checks: the caller vouches for it, and names where it
-    came from in ``source`` ("demo", "WordPress export …"). The tree is still written under
-    the same locks as any other insert.
-    """
+    """A comment from elsewhere, cleaned and not yet saved: for the functions here."""
     body = clean_input(body)
-    comment = Comment(
+    return Comment(
         post=post,
         parent=parent,
         reply_to=parent,
@@ -168,15 +192,40 @@ def comment_create_as_is(
         user=user,
         role=role,
         body=body,
+        body_html=render_comment(body),
         quote=normalise_whitespace(clean_input(quote)),
         status=status,
         submitted_at=submitted_at,
         ip_hash=hash_ip(ip),
         user_agent=user_agent[:300],
     )
-    tree.insert(comment, stamp_time=False)
-    CommentRevision.objects.create(
-        comment=comment, body=body, quote=comment.quote, reason=source, created_at=submitted_at
+
+
+@transaction.atomic
+def comments_create_as_is(*, comments: list[Comment], sources: list[str]) -> list[Comment]:
+    """Store whole new threads from elsewhere at once (an import of thousands).
+
+    ``comments`` come from ``comment_as_is``, parents before their replies, each parent
+    in the list; ``sources`` says where each came from. The same rows as
+    ``comment_create_as_is`` one by one (nested set, first revision, the after-insert
+    hook's audit rows), written in a few statements; the pages of their posts are retired
+    once each.
+    """
+    tree.insert_threads(comments)
+    CommentRevision.objects.bulk_create(
+        [
+            CommentRevision(
+                comment=comment,
+                body=comment.body,
+                quote=comment.quote,
+                reason=source,
+                created_at=comment.submitted_at,
+            )  # fmt: skip
+            for comment, source in zip(comments, sources, strict=True)
+        ],
+        batch_size=500,
     )
-    after_insert(comment=comment, assessment=None, source=source)
-    return comment
+    after_insert_many(comments=comments, sources=sources)
+    for post_id in {comment.post_id for comment in comments}:
+        transaction.on_commit(lambda post_id=post_id: pagecache.bump(post_id))
+    return comments

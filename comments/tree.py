@@ -52,6 +52,55 @@ def insert(comment: Comment, *, stamp_time: bool = True) -> Comment:
     return comment
 
 
+def insert_threads(comments: list[Comment]) -> list[Comment]:
+    """Save whole new threads at once (an import): one lock, one INSERT per 500 rows.
+
+    Each comment's ``parent`` is None (it starts a thread) or a comment earlier in the
+    list, so the nested set is computed here, children in list order, as ``insert`` would
+    have made it one comment at a time. Ids and tree_ids are reserved first; the
+    new-thread lock stays held to the end of the transaction, like ``insert``'s.
+    """
+    assert transaction.get_connection().in_atomic_block, "tree writes need a transaction"
+    if not comments:
+        return comments
+    lock_new_thread()
+    tree_id = _next_tree_id()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Comment._meta.db_table, len(comments)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    members = {id(comment) for comment in comments}
+    children: dict[int, list[Comment]] = defaultdict(list)
+    roots = []
+    for comment, pk in zip(comments, ids, strict=True):
+        comment.pk = pk
+        parent = comment.parent
+        if parent is None:
+            roots.append(comment)
+            continue
+        assert id(parent) in members and parent.pk is not None, "parents come first, here"
+        comment.parent_id = parent.pk
+        children[parent.pk].append(comment)
+    for root in roots:
+        counter = 1
+        stack = [(root, 0, False)]
+        while stack:
+            comment, level, done = stack.pop()
+            if done:
+                comment.rght = counter
+                counter += 1
+                continue
+            comment.tree_id, comment.level, comment.lft = tree_id, level, counter
+            counter += 1
+            stack.append((comment, level, True))
+            stack.extend((child, level + 1, False) for child in reversed(children[comment.pk]))
+        tree_id += 1
+    Comment.objects.bulk_create(comments, batch_size=500)
+    return comments
+
+
 def ancestor_at_level(comment: Comment, level: int) -> Comment:
     """Walk up the parent links, which never change (unlike lft/rght under other writers)."""
     while comment.level > level:

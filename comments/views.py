@@ -4,9 +4,10 @@ import logging
 from urllib.parse import unquote_to_bytes
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError
 from django.http import Http404, HttpResponseRedirect
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,10 +16,11 @@ from blog.models import Post
 
 from .addresses import is_confirmed
 from .forms import CommentForm
+from .identity import commenter
 from .models import Comment
-from .policy import SubmissionRefused, count_attempt
+from .policy import SubmissionRefused, count_attempt, explain_hold, policy_summary
 from .services import PARENT_UNAVAILABLE, Submission, comment_submit, hash_ip
-from .thread import own_pending_ids, page_of, remember_own
+from .thread import label_of, own_pending_ids, page_of, remember_own
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,24 @@ def _form_page(request, post, form, *, parent=None, status=200):
     return render(
         request,
         "comments/comment_form_page.html",
-        {"post": post, "form": form, "parent": parent},
+        {
+            "post": post,
+            "form": form,
+            "parent": parent,
+            "parent_label": label_of(parent) if parent else "",
+            "commenter": commenter(request.user, post),
+            "policy_summary": policy_summary(),
+        },
+        status=status,
+    )
+
+
+def _closed_page(request, post, *, parent=None, kept_text: str = "", status: int = 200):
+    """Where the form was: "Comments are closed", and any text the reader sent, to keep."""
+    return render(
+        request,
+        "comments/comment_form_page.html",
+        {"post": post, "parent": parent, "closed": True, "kept_text": kept_text},
         status=status,
     )
 
@@ -96,6 +115,8 @@ def post_comment(request, post_id: int):
             "“%(type)s”, which the form never sends. Please use the form on the post's page."
         ) % {"type": request.content_type or "?"}
         return _refusal_page(request, post, message, status=415)
+    if not post.comments_are_open():
+        return _closed_page(request, post, kept_text=request.POST.get("body", ""), status=403)
     undecodable = _undecodable_fields(request)
     form = CommentForm(request.POST)
     if not form.is_valid() or undecodable:
@@ -162,16 +183,61 @@ def post_comment(request, post_id: int):
               "link in your inbox (we send one at a time, so it may be in an earlier email)."),
         )  # fmt: skip
     if comment.is_visible:
+        if not request.user.is_authenticated:
+            remember_own(request, comment)  # its writer hears if a moderator removes it
         return HttpResponseRedirect(comment_url(comment, page_of(comment)))
     # Held, or filed as spam: the same answer and the same page (the writer sees it
-    # "awaiting moderation"), so a spammer cannot tell they were caught.
+    # "awaiting moderation"), so a spammer cannot tell they were caught. Spam is explained
+    # as the address rule would explain a held comment, not by what caught it.
     remember_own(request, comment)
+    reasons = comment.status_reasons
+    if comment.status != Comment.Status.PENDING:
+        reasons = ["first comment from this email" if comment.author_email else "no email given"]
+    why = " ".join(explain_hold(reasons))
     messages.info(
         request,
-        _("Thank you. Your comment is awaiting moderation; only you can see it for now."),
+        _("Thank you. Your comment is awaiting moderation; only you can see it for now.")
+        + (f" {why}" if why else ""),
     )
     page = page_of(comment, mine=own_pending_ids(request) | {comment.pk})
     return HttpResponseRedirect(comment_url(comment, page))
+
+
+def _csrf_failure(request, reason: str, post_id: int):
+    """The comment came without a valid CSRF token (an expired or blocked cookie, a page
+    kept open for days): nothing is stored, and the text comes back in a fresh form."""
+    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    if not post.comments_are_open():
+        return _closed_page(request, post, kept_text=request.POST.get("body", ""), status=403)
+    form = CommentForm(request.POST)
+    form.is_valid()  # anything else to fix is shown at once, with its field
+    if request.POST.get("csrf_retry") and reason == REASON_NO_CSRF_COOKIE:
+        # The cookie set with the last try did not come back: the browser refuses it.
+        message = _(
+            "Your comment could not be sent because your browser did not keep this site's "
+            "cookie. It is below: allow cookies for this site, then press Post again."
+        )
+    else:
+        message = _(
+            "Your session expired before your comment was sent. It is below: press Post again."
+        )
+    form.errors.setdefault(NON_FIELD_ERRORS, form.error_class(error_class="nonfield"))
+    form.errors[NON_FIELD_ERRORS].insert(0, message)
+    parent = None
+    if form.cleaned_data.get("parent"):
+        parent = Comment.objects.filter(
+            pk=form.cleaned_data["parent"], post=post, status=Comment.Status.APPROVED
+        ).first()
+    # csrf_retry marks the fresh form, so that a second failure can tell a blocked cookie.
+    return render(
+        request,
+        "comments/comment_form_page.html",
+        {"post": post, "form": form, "parent": parent, "csrf_retry": True},
+        status=403,
+    )
+
+
+post_comment.csrf_failure = _csrf_failure
 
 
 @require_GET
@@ -180,6 +246,8 @@ def reply(request, pk: int):
     comment = get_object_or_404(Comment.objects.visible().select_related("post"), pk=pk)
     if not comment.post.is_published:
         raise Http404
+    if not comment.post.comments_are_open():
+        return _closed_page(request, comment.post, parent=comment)
     form = CommentForm(initial={"parent": comment.pk, "quote": request.GET.get("quote", "")})
     return _form_page(request, comment.post, form, parent=comment)
 

@@ -32,6 +32,35 @@ def embedded_database_url() -> str:
     return f"postgres://postgres@/postgres?host={quote(str(socket_dir))}"
 
 
+def ensure_database_url(command: str) -> None:
+    """Without ``DATABASE_URL`` (in the environment or ``.env``), start or join the
+    embedded server for this process and its children, and say so in one line on stderr.
+
+    manage.py and config.serve call this; with ``DATABASE_URL`` set it does nothing.
+    """
+    import environ
+
+    environ.Env.read_env(PGDATA.parent / ".env", overwrite=False)  # as the settings do
+    if os.environ.get("DATABASE_URL"):
+        return
+    os.environ["DATABASE_URL"] = embedded_database_url()
+    print(
+        f"{command}: no DATABASE_URL, so using the embedded PostgreSQL with its data in "
+        f"{PGDATA} (stopped when the last command using it ends)",
+        file=sys.stderr,
+    )
+
+
+def run_child(argv: list[str], env: dict[str, str] | None = None) -> int:
+    """Run a command to its end, stopping it on SIGTERM; Ctrl-C reaches it directly."""
+    child = subprocess.Popen(argv, env=env)  # noqa: S603 - the developer's own command
+    # Ctrl-C reaches the child through the terminal's process group; we wait for it to
+    # finish, then our atexit hook stops the embedded server cleanly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+    return child.wait()
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "--":
         argv = argv[1:]
@@ -42,12 +71,7 @@ def main(argv: list[str]) -> int:
     if not env.get("DATABASE_URL"):
         env["DATABASE_URL"] = embedded_database_url()
         print(f"Embedded PostgreSQL running, data in {PGDATA}", file=sys.stderr)
-    child = subprocess.Popen(argv, env=env)  # noqa: S603 - the developer's own command
-    # Ctrl-C reaches the child through the terminal's process group; we wait for it to
-    # finish, then our atexit hook stops the embedded server cleanly.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: child.terminate())
-    return child.wait()
+    return run_child(argv, env)
 
 
 if __name__ == "__main__":

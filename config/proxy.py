@@ -12,7 +12,7 @@ from django.conf import settings
 class ForwardedForMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+        self.count = settings.TRUSTED_PROXY_COUNT
 
     def __call__(self, request):
         if self.count:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +111,24 @@ class PolicySettings(models.Model):
         default=5,
         help_text=_("Further comments are turned away with a message to wait."),
     )
+    # The learned spam filter (moderation/spam/): blank means the thresholds that
+    # cross-validation chose at the last training (at most 1% of legitimate to spam).
+    spam_threshold = models.FloatField(
+        _("spam score that sends a comment to spam"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("Between 0 and 1. Leave blank to use the threshold chosen by "
+                    "cross-validation at the last training."),
+    )  # fmt: skip
+    hold_threshold = models.FloatField(
+        _("spam score that holds a comment"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("Between 0 and 1, below the spam threshold. Leave blank for the "
+                    "trained model's own."),
+    )  # fmt: skip
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -118,6 +137,13 @@ class PolicySettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Moderation policy"))
+
+    def clean(self):
+        spam, hold = self.spam_threshold, self.hold_threshold
+        if spam is not None and hold is not None and hold > spam:
+            raise ValidationError(
+                {"hold_threshold": _("The hold threshold cannot be above the spam threshold.")}
+            )
 
     @classmethod
     def current(cls) -> "PolicySettings":
@@ -151,48 +177,41 @@ class PendingComment(Comment):
         verbose_name_plural = _("moderation queue")
 
 
-class ImportedItem(models.Model):
-    """Where an imported object came from: the key that makes importing a file twice a no-op.
+class SpamModel(models.Model):
+    """One trained spam filter, as plain numbers: no pickle, nothing that runs on load.
 
-    One row per item of a source (a WordPress site, a Blogger blog, a Disqus forum) and the
-    object it became here. ``digest`` is a hash of the item as last imported, so a newer
-    export changes only what changed in the source.
+    ``moderation/spam/`` writes and reads these rows; the newest one is the filter every
+    web process uses. The weights are a sparse vector over the hashed feature space:
+    ``weight_index`` (int32) and ``weight_value`` (float32) as raw little-endian bytes.
     """
 
-    class Source(models.TextChoices):
-        WXR = "wxr", _("WordPress (WXR)")
-        BLOGGER = "blogger", _("Blogger")
-        DISQUS = "disqus", _("Disqus")
-
-    class Kind(models.TextChoices):
-        AUTHOR = "author", _("author")
-        SERIES = "series", _("series")
-        POST = "post", _("post")
-        THREAD = "thread", _("discussion thread")
-        COMMENT = "comment", _("comment")
-
-    source = models.CharField(max_length=10, choices=Source.choices)
-    # The site the export came from: its base URL, Blogger blog id or Disqus forum.
-    source_key = models.CharField(max_length=300)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    source_id = models.CharField(max_length=300)
-    # The User, Series, Post or Comment it became (a thread becomes a Post).
-    object_id = models.PositiveBigIntegerField()
-    # The item's address on the old site: Disqus threads are matched to posts by it.
-    source_url = models.CharField(max_length=500, blank=True)
-    digest = models.CharField(max_length=64, blank=True)
-    imported_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    spam_count = models.PositiveIntegerField(_("spam decisions"))
+    legitimate_count = models.PositiveIntegerField(_("legitimate decisions"))
+    # Feature settings (n-gram ranges, hash sizes): plain numbers, checked on load.
+    features = models.JSONField()
+    weight_index = models.BinaryField()
+    weight_value = models.BinaryField()
+    intercept = models.FloatField()
+    # Platt scaling fitted on out-of-fold scores: probability = 1 / (1 + exp(-(a * s + b))).
+    calibration_a = models.FloatField()
+    calibration_b = models.FloatField()
+    spam_threshold = models.FloatField()
+    hold_threshold = models.FloatField()
+    # Cross-validated figures: {"folds": 5, "at_spam": {...}, "at_hold": {...}}.
+    evaluation = models.JSONField(default=dict)
+    seconds = models.FloatField(_("training time (s)"), default=0)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
 
     class Meta:
-        ordering = ["source", "source_key", "kind", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source", "source_key", "kind", "source_id"],
-                name="one_imported_item_per_source_id",
-            )
-        ]
-        indexes = [models.Index(fields=["kind", "object_id"])]
+        ordering = ["-id"]
+        verbose_name = _("spam filter model")
 
     def __str__(self) -> str:
-        return f"{self.source} {self.kind} {self.source_id} → {self.object_id}"
+        return f"Spam filter #{self.pk} ({self.decision_count} decisions)"
+
+    @property
+    def decision_count(self) -> int:
+        return self.spam_count + self.legitimate_count

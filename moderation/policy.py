@@ -19,6 +19,7 @@ from comments.policy import Assessment, SubmissionRefused
 from comments.text import count_links, link_hosts
 
 from .models import BlockedTerm, PolicySettings, SubmissionAttempt
+from .spam import scoring as spam_filter
 
 THROTTLE_WINDOW = datetime.timedelta(minutes=1)
 # The first key of pg_advisory_xact_lock(int, int) for "one address's attempts"; the
@@ -57,8 +58,11 @@ def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     spam, held = _blocked_terms(comment)
     if spam:
         return Assessment(Comment.Status.SPAM, spam)
+    learned = spam_filter.verdict(comment, rules)  # None: off, or the score is low
+    if learned is not None and learned.status == Comment.Status.SPAM:
+        return Assessment(Comment.Status.SPAM, [learned.reason])
 
-    reasons = list(held)
+    reasons = list(held) + ([learned.reason] if learned is not None else [])
     links = count_links(comment.body)
     if links > rules.max_links:
         reasons.append(ngettext("%(count)d link", "%(count)d links", links) % {"count": links})

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from comments.limits import NOTE_LIMIT
 from comments.models import Comment, CommentRevision
-from comments.permissions import can_edit, can_moderate  # re-exported for callers
+from comments.permissions import can_edit, can_erase, can_moderate  # re-exported for callers
 from comments.policy import Assessment
 from comments.services import Submission, comment_submit
 from comments.text import clean_input, normalise_whitespace
@@ -123,6 +123,10 @@ def _transition(*, comment, actor, transition: Transition, reason: str) -> Comme
     )
     if to_status == Status.APPROVED and not announced:
         transaction.on_commit(lambda: notifications.reply_published(comment.pk), robust=True)
+    elif to_status in (Status.REJECTED, Status.REMOVED):
+        transaction.on_commit(
+            lambda: notifications.comment_not_published(comment.pk, reason), robust=True
+        )
     return comment
 
 
@@ -227,6 +231,25 @@ def comment_edit(
 
 
 @transaction.atomic
+def comment_edit_and_approve(
+    *,
+    comment: Comment,
+    actor,
+    reason: str = "",
+    body: str | None = None,
+    quote: str | None = None,
+    public_note: str = "",
+) -> Comment:
+    """ "Save and approve": the edit (when text is given) and the approval, both or neither."""
+    if body is not None or quote is not None:
+        comment = comment_edit(
+            comment=comment, actor=actor, reason=reason, body=body, quote=quote,
+            public_note=public_note,
+        )  # fmt: skip
+    return comment_approve(comment=comment, actor=actor)
+
+
+@transaction.atomic
 def comment_restore_revision(
     *, comment: Comment, revision: CommentRevision, actor, reason: str, public_note: str = ""
 ) -> Comment:
@@ -270,7 +293,7 @@ def comment_erase(*, comment: Comment, actor, reason: str) -> None:
     text, name, email and revisions; one without replies is deleted. Either way the
     audit log keeps a line saying who erased it and why.
     """
-    if actor is None or not actor.is_active or not actor.is_superuser:
+    if not can_erase(actor):
         raise PermissionDenied(_("Only superusers may erase comments."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say which request this erasure answers.")})
@@ -298,6 +321,25 @@ def comment_erase(*, comment: Comment, actor, reason: str) -> None:
         comment.delete()
 
 
+def comments_imported(*, comments: list[Comment], sources: list[str]) -> None:
+    """COMMENTS_AFTER_INSERT_MANY hook: one "imported" event per comment, in one INSERT."""
+    ModerationEvent.objects.bulk_create(
+        [
+            ModerationEvent(
+                comment=comment,
+                comment_ref=comment.pk,
+                actor=None,
+                action=Action.IMPORTED,
+                from_status="",
+                to_status=comment.status,
+                reason=_("imported from %(source)s") % {"source": source},
+            )  # fmt: skip
+            for comment, source in zip(comments, sources, strict=True)
+        ],
+        batch_size=500,
+    )
+
+
 def comment_inserted(*, comment: Comment, assessment: Assessment | None, source: str) -> None:
     """COMMENTS_AFTER_INSERT hook: the policy's decision (or the import) as an event."""
     if assessment is None:
@@ -317,3 +359,62 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
     if source == "reader" and (comment.notify_replies or comment.status == Status.PENDING):
         pk = comment.pk
         transaction.on_commit(lambda: notifications.confirmation_requested(pk), robust=True)
+
+
+IMPORT_STATUSES = {Status.PENDING, Status.APPROVED, Status.REJECTED, Status.SPAM}
+IMPORT_FIELDS = {"body", "quote", "status", "author_name", "author_email", "author_url"}
+
+
+@transaction.atomic
+def comment_update_from_import(*, comment: Comment, fields: dict, source: str) -> list[str]:
+    """A newer export of a comment's site changed it: its text, status or commenter.
+
+    The actor is the import (run by the site's operator), so there is no permission
+    check. A new text is kept as a revision; a status may move among the states an export
+    can give, and never away from a removal made here. Returns what changed, named for the
+    report; one audit event says the same.
+    """
+    unknown = set(fields) - IMPORT_FIELDS
+    if unknown:
+        raise ValueError(f"an import cannot change {', '.join(sorted(unknown))}")
+    comment = _locked(comment)
+    if comment.status == Status.REMOVED:
+        return []  # removed or erased here: a moderator's decision an export does not undo
+    changes, update_fields = [], []
+    body = clean_input(fields.get("body", comment.body))
+    quote = normalise_whitespace(fields.get("quote", comment.quote)) if comment.parent_id else ""
+    if (body, quote) != (comment.body, comment.quote):
+        CommentRevision.objects.create(
+            comment=comment, body=body, quote=quote, created_at=timezone.now(),
+            reason=_("updated from %(source)s") % {"source": source},
+        )  # fmt: skip
+        comment.body, comment.quote = body, quote
+        changes.append(_("text"))
+        update_fields += ["body", "body_html", "quote"]
+    from_status = comment.status
+    status = fields.get("status", comment.status)
+    if status != comment.status:
+        if status not in IMPORT_STATUSES:
+            raise InvalidTransition(
+                _("An import cannot make comment %(id)s %(status)s.")
+                % {"id": comment.pk, "status": status}
+            )
+        comment.status = status
+        changes.append(_("status"))
+        update_fields.append("status")
+    details = ("author_name", "author_email", "author_url")
+    if any(name in fields and fields[name] != getattr(comment, name) for name in details):
+        for name in details:
+            setattr(comment, name, fields.get(name, getattr(comment, name)))
+        changes.append(_("commenter's details"))
+        update_fields += details
+    if not changes:
+        return []
+    comment.save(update_fields=update_fields)
+    _record(
+        comment=comment, actor=None, action=Action.IMPORTED, from_status=from_status,
+        to_status=comment.status,
+        reason=_("updated from %(source)s: %(changes)s")
+        % {"source": source, "changes": ", ".join(changes)},
+    )  # fmt: skip
+    return changes

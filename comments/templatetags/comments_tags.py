@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from blog.pagination import comment_page_number
 
 from ..forms import CommentForm
+from ..identity import commenter
+from ..policy import policy_summary
 from ..render import render_entries
 from ..thread import discussion_for, own_pending_ids
 
@@ -25,6 +27,8 @@ def comment_thread(context, post):
             "post": post,
             "discussion": discussion,
             "form": CommentForm(),
+            "commenter": commenter(getattr(request, "user", None), post),
+            "policy_summary": policy_summary(),
             "comments_open": comments_open,
             "entries_html": render_entries(discussion.entries, comments_open=comments_open),
             # The page cache renders with a placeholder token: pass the page's own on.

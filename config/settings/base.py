@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "moderation",
+    "porting",
 ]
 
 MIDDLEWARE = [
@@ -56,11 +57,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: after AXES_FAILURE_LIMIT failures for one username, or from one
-# address, further tries are refused for AXES_COOLOFF_MINUTES.
+# Login throttling (config/login_throttle.py): after AXES_FAILURE_LIMIT failures for one
+# username from one address, that pair is refused for AXES_COOLOFF_MINUTES; an address is
+# refused for any username once it has AXES_ADDRESS_FAILURE_LIMIT failures within
+# AXES_ADDRESS_WINDOW_HOURS. A username alone is never locked: nobody locks staff out.
+AXES_HANDLER = "config.login_throttle.PairThenAddressHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # what the address count reads
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_ADDRESS_WINDOW_HOURS = env.int("AXES_ADDRESS_WINDOW_HOURS", default=24)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -114,8 +121,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# EMAIL_URL holds the backend, host, port, user, password and TLS/SSL choice in one URL.
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_HOST = EMAIL_CONFIG["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = EMAIL_CONFIG["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = EMAIL_CONFIG["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = EMAIL_CONFIG["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = EMAIL_CONFIG["EMAIL_FILE_PATH"] or None
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Colloquy <noreply@localhost>")
 
 SITE_NAME = env("SITE_NAME", default="Colloquy")
@@ -133,9 +148,14 @@ CONTENT_SECURITY_POLICY = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A form sent without a valid token: the comment form comes back with the text in it.
+CSRF_FAILURE_VIEW = "config.csrf.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 
 LOGIN_URL = "admin:login"
+# The site's own sign-in link carries ?next=<the page>; these are for when it does not.
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Posts per page on lists.
 POSTS_PER_PAGE = 10
@@ -151,6 +171,9 @@ VIEW_COUNT_FLUSH_SECONDS = 10
 COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")
 COMMENTS_AFTER_INSERT = "moderation.services.comment_inserted"  # the audit log
 COMMENTS_COUNT_ATTEMPT = "moderation.policy.count_attempt"  # the rate limit, refusals included
+COMMENTS_AFTER_INSERT_MANY = "moderation.services.comments_imported"  # the same, in bulk
+COMMENTS_READER_INFO = "moderation.reader_info"  # what readers are told about moderation
+COMMENTS_SEARCH = "comments.search.search_comments"  # blog's search page lists comments too
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
@@ -161,3 +184,8 @@ COMMENTS_ADDRESS_RETENTION_DAYS = env.int("COMMENTS_ADDRESS_RETENTION_DAYS", def
 # A confirmation link mailed to a reader's address works this long, and no second one is
 # mailed to that address while the first is pending.
 COMMENTS_EMAIL_CONFIRMATION_HOURS = env.int("COMMENTS_EMAIL_CONFIRMATION_HOURS", default=48)
+
+# The learned spam filter (moderation/spam/): off until moderators have decided at least
+# this many comments each way; each process checks for a newer model at most this often.
+SPAM_FILTER_MIN_EACH = env.int("SPAM_FILTER_MIN_EACH", default=50)
+SPAM_MODEL_CHECK_SECONDS = env.float("SPAM_MODEL_CHECK_SECONDS", default=5.0)

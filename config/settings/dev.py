@@ -8,3 +8,7 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-deploy")  #
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+# runserver handles each connection in a thread of its own: a persistent database
+# connection per thread piles up until PostgreSQL refuses clients (issue 12). Close each
+# one at the end of its request, as Django's documentation advises for the dev server.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -19,6 +19,45 @@
     });
   }
 
+  /* Length limits, said before posting: near its limit a field shows "10,234 / 10,000" and,
+     when over, by how much. Screen readers hear it through a polite live region once typing
+     pauses, not at every keystroke. Nothing is cut: the server refuses what is over. */
+  var lang = document.documentElement.lang || undefined;
+  function length(text) { return Array.from(text.replace(/\r\n?/g, "\n")).length; }
+  function number(n) { return n.toLocaleString(lang); }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-max-length]"), function (field) {
+    var limit = Number(field.dataset.maxLength);
+    var tooLong = field.dataset.tooLong || "%(over)s characters too long: shorten it before posting.";
+    var counter = document.createElement("p");
+    counter.className = "char-count";
+    counter.id = field.id + "_count";
+    var spoken = document.createElement("p");
+    spoken.className = "visually-hidden";
+    spoken.setAttribute("aria-live", "polite");
+    field.insertAdjacentElement("afterend", counter);
+    counter.insertAdjacentElement("afterend", spoken);
+    field.setAttribute("aria-describedby",
+      ((field.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
+    var timer = null;
+    var saidOver = false;
+    function update() {
+      var count = length(field.value);
+      var over = count - limit;
+      counter.hidden = count < limit * 0.8;
+      counter.classList.toggle("is-over", over > 0);
+      counter.textContent = number(count) + " / " + number(limit) +
+        (over > 0 ? " · " + tooLong.replace("%(over)s", number(over)) : "");
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        // Speak only what matters: over the limit, and back within it after being over.
+        if (over > 0 || saidOver) { spoken.textContent = counter.textContent; }
+        saidOver = over > 0;
+      }, 1000);
+    }
+    field.addEventListener("input", update);
+    update();
+  });
+
   var form = document.getElementById("comment-form");
   if (!form || !document.querySelector(".comment-list")) { return; }
   var home = document.createComment("comment-form-home");
@@ -58,6 +97,7 @@
     parentInput.value = item.dataset.commentId;
     showReplyHeading(authorOf(item));
     quoteInput.value = quote || "";
+    quoteInput.dispatchEvent(new Event("input")); // its length counter
     quoteField.hidden = !quote;
     cancel.hidden = false;
     form.classList.add("is-reply");
@@ -76,6 +116,7 @@
     home.parentNode.insertBefore(form, home.nextSibling);
     parentInput.value = "";
     quoteInput.value = "";
+    quoteInput.dispatchEvent(new Event("input"));
     quoteField.hidden = true;
     cancel.hidden = true;
     form.classList.remove("is-reply");

@@ -104,7 +104,7 @@ def test_unknown_and_closed_posts(client, post):
     post.comments_open = False
     post.save()
     response = client.post(post_url(post), {"body": "x"})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Comments are closed" in response.text
     page = client.get(post.get_absolute_url()).text
     assert "Comments are closed on this post." in page
@@ -165,8 +165,8 @@ def test_comment_feed_lists_approved_only(client, post, make):
     response = client.get(f"/comments/feed/{post.slug}/")
     feed = feedparser.parse(response.content)
     assert feed.bozo == 0
-    # Names are wrapped in Unicode isolates (plain text's <bdi>).
-    assert [entry.author for entry in feed.entries] == ["\u2068Ann\u2069"]
+    # Names are plain text (issue 11: no invisible direction marks).
+    assert [entry.author for entry in feed.entries] == ["Ann"]
     assert "Visible one" in feed.entries[0].summary
     assert "Held one" not in response.text
     html = client.get(post.get_absolute_url()).text

@@ -230,3 +230,26 @@ def test_devdb_without_a_command_prints_usage():
     result = devdb(database_url=UNUSED_DATABASE_URL)
     assert result.returncode == 2
     assert "usage: python -m config.devdb -- COMMAND" in result.stderr
+
+
+# -- mail settings are written out, one per name ---------------------------------------
+
+
+def test_email_url_becomes_the_named_email_settings():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)"
+    )
+    env = production_env(EMAIL_URL="smtp+tls://mailer:s3cret@mail.example.org:587")
+    result = run([sys.executable, "-c", f"import django; django.setup(); {script}"], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.org",
+        "587",
+        "mailer",
+        "s3cret",
+        "True",
+        "False",
+    ]

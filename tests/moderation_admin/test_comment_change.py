@@ -1,12 +1,14 @@
 """The comment change form: edits need a reason, keep the original, and can be undone."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from comments.models import Comment, CommentRevision
 from moderation.models import ModerationEvent
 
-from .conftest import change_url, events_of, messages_of, text
+from .conftest import QUEUE_URL, change_url, events_of, messages_of, queue_item, text
 
 Action = ModerationEvent.Action
 ORIGINAL = "This is a stupid idea about the data."
@@ -180,7 +182,11 @@ def test_quote_not_in_the_answered_comment_is_refused(as_user, moderator, make):
     reply.refresh_from_db()
     assert reply.quote == "common in the first year"
     assert events_of(reply, actor=moderator) == []
-    assert ("error", "The quote is not in the comment it answers.") in messages_of(response)
+    # The form comes back with the error at the quote field (issue 12 item 5).
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "quote": ["The quote is not in the comment it answers."]
+    }
 
 
 def test_quote_can_be_shortened_to_part_of_the_answered_comment(as_user, moderator, make):
@@ -240,3 +246,82 @@ def test_author_cannot_open_a_comment_on_another_authors_post(as_user, author, m
     # The admin redirects to its index with a message for an object outside the queryset.
     assert response.status_code == 302
     assert "On another post." not in text(response)
+
+
+# Issue 12 item 5: admin edits never lose input.
+
+
+def test_a_refused_edit_comes_back_with_what_the_moderator_typed(as_user, moderator, make):
+    parent = make("Relapse is common in the first year.")
+    reply = make("Not so.", parent=parent, quote="common in the first year")
+    typed = "Not so, and here is a long rewrite the moderator would hate to type again."
+    revisions = CommentRevision.objects.filter(comment=reply).count()
+
+    response = as_user(moderator).post(
+        change_url(reply),
+        form_data(reply, body=typed, quote="words nobody wrote", reason="tidy", public_note="n"),
+    )
+
+    assert response.status_code == 200
+    page = text(response)
+    assert typed in page
+    assert re.search(r'<textarea name="quote"[^>]*>\s*words nobody wrote</textarea>', page)
+    assert 'value="tidy"' in page
+    # The message stands in the quote field's row, not in a banner.
+    row = re.search(r'<div class="form-row[^"]*field-quote.*?</div>\s*</div>', page, re.S)
+    assert row and "The quote is not in the comment it answers." in row.group(0)
+    reply.refresh_from_db()
+    assert (reply.body, reply.quote) == ("Not so.", "common in the first year")
+    assert CommentRevision.objects.filter(comment=reply).count() == revisions
+
+
+@pytest.fixture
+def held(make):
+    return make(ORIGINAL, name="Ann", email="ann@example.org", status=Comment.Status.PENDING)
+
+
+def test_a_pending_comments_form_offers_save_and_approve(as_user, moderator, held, comment):
+    assert 'name="_approve"' in text(as_user(moderator).get(change_url(held)))
+    assert 'name="_approve"' not in text(as_user(moderator).get(change_url(comment)))
+
+
+def test_save_and_approve_edits_then_approves(as_user, moderator, held):
+    data = form_data(held, body=EDITED, reason="insult")
+    data.pop("_save")
+    data["_approve"] = "Save and approve"
+
+    response = as_user(moderator).post(change_url(held), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:moderation_pendingcomment_changelist")
+    held.refresh_from_db()
+    assert (held.status, held.body) == (Comment.Status.APPROVED, EDITED)
+    assert [e.action for e in events_of(held, actor=moderator)] == [
+        Action.EDITED,
+        Action.APPROVED,
+    ]
+
+
+def test_save_and_approve_refused_keeps_both_undone_and_the_text(as_user, moderator, held):
+    data = form_data(held, body=EDITED, reason="insult")
+    data.pop("_save")
+    data["_approve"] = "Save and approve"
+    # Approved meanwhile in another tab: the approval is refused, so the edit is undone too.
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.SPAM)
+
+    response = as_user(moderator).post(change_url(held), data)
+
+    assert response.status_code == 200
+    assert EDITED in text(response)
+    assert "cannot be approved" in text(response)
+    held.refresh_from_db()
+    assert (held.status, held.body) == (Comment.Status.SPAM, ORIGINAL)
+    assert events_of(held, actor=moderator) == []
+
+
+def test_the_queue_marks_edited_comments(as_user, moderator, held):
+    as_user(moderator).post(change_url(held), form_data(held, body=EDITED, reason="insult"))
+
+    item = queue_item(as_user(moderator).get(QUEUE_URL), held)
+
+    assert "edited by moderator · 1 earlier version" in item

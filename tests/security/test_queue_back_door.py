@@ -6,11 +6,14 @@ it, moved it to another post's thread and gave it a Moderator badge, with no rev
 no moderation event.
 """
 
+import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.urls import reverse
 
+from blog import pagecache
 from comments.models import Comment
-from moderation.models import ModerationEvent
+from moderation.models import ModerationEvent, PendingComment
 from tests.factories import UserFactory
 
 from .conftest import stored_state
@@ -68,3 +71,30 @@ def test_staff_with_view_comment_reads_no_commenters_details(make):
         page = client.get(url, follow=True).content.decode()
         for secret in ("ruth@example.org", held.ip_hash, "Secret/1.0", "Held."):
             assert secret not in page, (url, secret)
+
+
+def test_every_admin_change_retires_the_cached_page(
+    make, moderator, as_moderator_client, django_capture_on_commit_callbacks
+):
+    held = make("Held for a decision.", status=Comment.Status.PENDING)
+    post_id = held.post_id
+    versions = [pagecache.version(post_id)]
+    with django_capture_on_commit_callbacks(execute=True):
+        as_moderator_client.post(
+            reverse("admin:comments_comment_change", args=[held.pk]),
+            {"body": "Held, tidied.", "quote": "", "reason": "tidy", "public_note": "",
+             "_approve": "Save and approve"},
+        )  # fmt: skip
+    versions.append(pagecache.version(post_id))
+    # Even a save through the queue's proxy model (no admin page does one) retires it.
+    with django_capture_on_commit_callbacks(execute=True):
+        PendingComment.objects.get(pk=held.pk).save()
+    versions.append(pagecache.version(post_id))
+
+    assert Comment.objects.get(pk=held.pk).status == Comment.Status.APPROVED
+    assert versions[0] != versions[1] != versions[2]
+
+
+@pytest.fixture
+def as_moderator_client(moderator):
+    return client_for(moderator)

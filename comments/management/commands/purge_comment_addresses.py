@@ -15,11 +15,9 @@ from django.utils import timezone
 
 from comments.models import Comment
 
-DEFAULT_RETENTION_DAYS = 90
-
 
 def retention_days() -> int:
-    return getattr(settings, "COMMENTS_ADDRESS_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+    return settings.COMMENTS_ADDRESS_RETENTION_DAYS
 
 
 class Command(BaseCommand):

@@ -1,0 +1,94 @@
+"""The training set: moderators' decisions in the audit log, and nothing else.
+
+A comment's label is its latest decision by a person (an event with an actor):
+approved, "not spam", or restored to approved → legitimate; marked spam → spam. A
+rejection or a removal is a judgement about something other than spam, so its comment
+is left out, not counted as spam. The policy's own decisions (no actor) never train it,
+so the filter does not learn from itself. The text is what the reader sent (the first
+revision), not a moderator's later edit.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+from comments.models import Comment, CommentRevision
+
+from ..models import ModerationEvent
+from .features import Sample
+
+Action = ModerationEvent.Action
+DECISIONS = [
+    Action.APPROVED, Action.NOT_SPAM, Action.SPAM, Action.REJECTED, Action.REMOVED,
+    Action.RESTORED,
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Labelled:
+    comment_id: int
+    post_id: int
+    sample: Sample
+    is_spam: bool
+
+
+def decision_label(action: str, to_status: str) -> bool | None:
+    """True for spam, False for legitimate, None for a decision that is not a label."""
+    if action == Action.SPAM:
+        return True
+    if action in (Action.APPROVED, Action.NOT_SPAM):
+        return False
+    if action == Action.RESTORED and to_status == Comment.Status.APPROVED:
+        return False
+    return None
+
+
+def latest_labels() -> dict[int, bool]:
+    """comment id → is spam, from each comment's latest decision by a moderator."""
+    latest = (
+        ModerationEvent.objects.filter(
+            actor__isnull=False, action__in=DECISIONS, comment__isnull=False
+        )
+        .order_by("comment_ref", "-created_at", "-id")
+        .distinct("comment_ref")
+        .values_list("comment_id", "action", "to_status")
+    )
+    labels = {}
+    for comment_id, action, to_status in latest:
+        label = decision_label(action, to_status)
+        if label is not None:
+            labels[comment_id] = label
+    return labels
+
+
+def training_set() -> list[Labelled]:
+    labels = latest_labels()
+    first_text = CommentRevision.objects.filter(comment=OuterRef("pk")).order_by("created_at", "id")
+    known = Comment.objects.filter(
+        author_email__iexact=OuterRef("author_email"),
+        status=Comment.Status.APPROVED,
+        submitted_at__lt=OuterRef("submitted_at"),
+    ).exclude(author_email="")
+    rows = (
+        Comment.objects.filter(pk__in=list(labels))
+        .filter(~Q(body=""))
+        .annotate(sent=Subquery(first_text.values("body")[:1]), known=Exists(known))
+        .order_by("pk")
+        .values_list("pk", "post_id", "body", "sent", "author_name", "known")
+    )
+    return [
+        Labelled(
+            comment_id=pk,
+            post_id=post_id,
+            sample=Sample(body=sent or body, name=name, known_email=known),
+            is_spam=labels[pk],
+        )
+        for pk, post_id, body, sent, name, known in rows
+    ]
+
+
+def counts() -> tuple[int, int]:
+    """(spam, legitimate) decisions available for training."""
+    labels = latest_labels()
+    spam = sum(labels.values())
+    return spam, len(labels) - spam

@@ -1,0 +1,52 @@
+"""The policy's step: a new comment's spam probability, and what it means for it."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from comments.models import Comment
+
+from .sample import Sample
+from .store import current
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # Comment.Status.SPAM or PENDING
+    probability: float
+    reason: str
+
+
+def sample_for(comment: Comment) -> Sample:
+    email = comment.author_email.strip()
+    known = False
+    if email:
+        others = Comment.objects.filter(author_email__iexact=email, status=Comment.Status.APPROVED)
+        known = (others.exclude(pk=comment.pk) if comment.pk else others).exists()
+    return Sample(body=comment.body, name=comment.author_name, known_email=known)
+
+
+def thresholds(model, rules) -> tuple[float, float]:
+    """(spam, hold): the admin's settings where given, else the model's own."""
+    spam = rules.spam_threshold if rules.spam_threshold is not None else model.spam_threshold
+    hold = rules.hold_threshold if rules.hold_threshold is not None else model.hold_threshold
+    return spam, min(hold, spam)
+
+
+def verdict(comment: Comment, rules) -> Verdict | None:
+    """Spam or held with the score as the reason; None when the filter is off or the
+    score is below the hold threshold (the other rules decide)."""
+    model = current()
+    if model is None:
+        return None
+    probability = model.probability(sample_for(comment))
+    spam_at, hold_at = thresholds(model, rules)
+    reason = _("spam score %(score).2f (learned from %(count)s decisions)") % {
+        "score": probability,
+        "count": f"{model.decision_count:,}",
+    }
+    if probability >= spam_at:
+        return Verdict(Comment.Status.SPAM, probability, reason)
+    if probability >= hold_at:
+        return Verdict(Comment.Status.PENDING, probability, reason)
+    return None

@@ -1,0 +1,68 @@
+"""Where each imported item came from: ``ImportedItem`` rows, read and written.
+
+A mixin of ``ImportRun``: ``self.fmt`` names the format, ``self.source`` the site.
+"""
+
+from porting.models import ImportedItem
+from porting.records import digest_of
+
+
+def key(source_id: str) -> str:
+    """A source id as stored: long ids (Disqus URLs) become a digest."""
+    return source_id if len(source_id) <= 300 else "sha256:" + digest_of(source_id)
+
+
+class Ledger:
+    def item(self, kind: str, source_id: str) -> ImportedItem | None:
+        return ImportedItem.objects.filter(
+            source=self.fmt.source,
+            source_key=self.source.key,
+            kind=kind,
+            source_id=key(source_id),
+        ).first()
+
+    def imported(self, kind: str, source_id: str, model):
+        found = self.item(kind, source_id)
+        return model.objects.filter(pk=found.object_id).first() if found else None
+
+    def remember(self, kind, source_id, obj, *, digest="", url="", existing=None) -> None:
+        if existing is not None:
+            existing.object_id, existing.digest = obj.pk, digest
+            existing.source_url = url[:500] or existing.source_url
+            existing.save(update_fields=["object_id", "digest", "source_url", "updated_at"])
+            return
+        ImportedItem.objects.create(
+            source=self.fmt.source,
+            source_key=self.source.key,
+            kind=kind,
+            source_id=key(source_id),
+            object_id=obj.pk,
+            digest=digest,
+            source_url=url[:500],
+        )
+
+    def imported_ids(self, kind: str, source_ids) -> set[str]:
+        """Which of ``source_ids`` were imported before (as stored keys)."""
+        keys = {key(source_id) for source_id in source_ids}
+        return set(
+            ImportedItem.objects.filter(
+                source=self.fmt.source, source_key=self.source.key, kind=kind, source_id__in=keys
+            ).values_list("source_id", flat=True)
+        )
+
+    def remember_many(self, kind: str, items) -> None:
+        """New rows for ``items``: (source id, object, digest) of things just created."""
+        ImportedItem.objects.bulk_create(
+            [
+                ImportedItem(
+                    source=self.fmt.source,
+                    source_key=self.source.key,
+                    kind=kind,
+                    source_id=key(source_id),
+                    object_id=obj.pk,
+                    digest=digest,
+                )  # fmt: skip
+                for source_id, obj, digest in items
+            ],
+            batch_size=500,
+        )

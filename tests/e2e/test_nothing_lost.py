@@ -1,0 +1,126 @@
+"""Nothing a reader types is lost, in Chromium: a comment sent after the CSRF cookie went
+is offered back and posts once; a paste over the limit is kept whole and said to be too
+long before posting."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from comments.services import comment_create_as_is
+from tests.e2e.test_accessibility import blocking_violations
+from tests.factories import PostFactory
+
+EXPIRED = "Your session expired before your comment was sent. It is below: press Post again."
+PERMALINK = re.compile(r"#comment-(\d+)$")
+
+
+def script_problems(problems) -> list[str]:
+    # The refused posts' 403 and 400 are logged as failed loads: those are the point.
+    return [problem for problem in problems if "Failed to load resource" not in problem]
+
+
+@pytest.fixture
+def post(transactional_db):
+    return PostFactory(title="What a relapse rate really tells you", slug="relapse-rates")
+
+
+@pytest.fixture
+def marek(post):
+    return comment_create_as_is(
+        post=post,
+        parent=None,
+        body="Averages are tricky. Most of us had none at all.",
+        status=Comment.Status.APPROVED,
+        submitted_at=timezone.now() - datetime.timedelta(hours=2),
+        source="test",
+        author_name="Marek",
+    )
+
+
+def test_a_comment_sent_after_the_cookie_went_is_offered_back_and_posts_once(
+    desktop_page, post, marek, console_problems
+):
+    page = desktop_page
+    text = "Mine was the same.\n\nTwo relapses in the first year, none since."
+    page.goto(f"/comments/{marek.pk}/reply/?quote=Most of us had none at all.")
+    form = page.locator("#comment-form")
+    form.get_by_label("Name").fill("Ruth")
+    form.get_by_label("Email", exact=True).fill("ruth@example.org")
+    form.get_by_label("Comment", exact=True).fill(text)
+    form.get_by_label("Email me when someone replies").check()
+    page.context.clear_cookies(name="csrftoken")  # expired, cleared, or blocked meanwhile
+
+    form.get_by_role("button", name="Post comment").click()
+
+    expect(page.locator("#error-summary")).to_contain_text(EXPIRED)
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(form.get_by_label("Name")).to_have_value("Ruth")
+    expect(form.get_by_label("Email", exact=True)).to_have_value("ruth@example.org")
+    expect(form.get_by_label("Comment", exact=True)).to_have_value(text)
+    expect(form.get_by_label("Quoting")).to_have_value("Most of us had none at all.")
+    expect(form.get_by_label("Email me when someone replies")).to_be_checked()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reply to Marek")
+    assert not Comment.objects.filter(author_name="Ruth").exists()
+    assert blocking_violations(page) == []
+
+    form.get_by_role("button", name="Post comment").click()
+
+    expect(page).to_have_url(PERMALINK)
+    stored = Comment.objects.get(author_name="Ruth")
+    assert (stored.body, stored.quote, stored.parent_id) == (
+        text,
+        "Most of us had none at all.",
+        marek.pk,
+    )
+    assert stored.author_email == "ruth@example.org" and stored.notify_replies
+    assert Comment.objects.filter(author_name="Ruth").count() == 1
+    assert script_problems(console_problems) == []
+
+
+def test_a_paste_over_the_limit_is_kept_whole_and_said_to_be_too_long(
+    phone_page, post, console_problems
+):
+    page = phone_page
+    page.goto(post.get_absolute_url())
+    form = page.locator("#comment-form")
+    body = form.get_by_label("Comment", exact=True)
+    counter = page.locator("#id_body_count")
+    expect(counter).to_be_hidden()  # far from the limit, no counter
+
+    pasted = ("Twenty thousand characters of careful notes. " * 500)[:20_000]
+    body.focus()
+    page.keyboard.insert_text(pasted)  # as a paste arrives: one insertText input
+
+    expect(body).to_have_value(pasted)  # not cut to 10,000
+    expect(counter).to_have_text(
+        "20,000 / 10,000 · 10,000 characters too long: shorten it before posting."
+    )
+    expect(counter).to_have_class(re.compile(r"\bis-over\b"))
+    assert "id_body_count" in body.get_attribute("aria-describedby")
+    live = page.locator("#id_body_count + [aria-live=polite]")
+    expect(live).to_have_text(re.compile(r"^20,000 / 10,000 · 10,000 characters too long"))
+
+    name = form.get_by_label("Name")
+    name.focus()
+    page.keyboard.insert_text("N" * 500)
+    expect(name).to_have_value("N" * 500)
+    expect(page.locator("#id_author_name_count")).to_contain_text("500 / 80 · 420 characters")
+
+    body.press("Control+End")
+    page.keyboard.press("Backspace")  # the counter follows every edit
+    expect(counter).to_contain_text("19,999 / 10,000 · 9,999 characters too long")
+    assert blocking_violations(page) == []
+
+    form.get_by_role("button", name="Post comment").click()  # the server refuses it too
+
+    expect(page.locator("#error-summary")).to_contain_text(
+        "The comment is 19999 characters long; the limit is 10000."
+    )
+    expect(form.get_by_label("Comment", exact=True)).to_have_value(pasted[:-1])
+    expect(form.get_by_label("Name")).to_have_value("N" * 500)
+    assert Comment.objects.count() == 0
+    assert script_problems(console_problems) == []
