@@ -63,7 +63,8 @@ def test_the_form_still_tells_the_page_the_limits():
     html = str(CommentForm())
     for limit in (MAX_BODY, MAX_NAME, MAX_QUOTE):
         assert f'data-max-length="{limit}"' in html
-    assert "maxlength" not in html  # the browser would cut a longer paste without a word
+        # No maxlength: the browser would cut a longer paste without a word.
+        assert f'maxlength="{limit}"' not in html
 
 
 def test_a_status_change_does_not_render_the_text_again(make, moderator):
