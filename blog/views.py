@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from . import pagecache, viewcount
 from .models import AuthorProfile, Post, Series
+from .pagination import comment_page_number
 
 BOT_USER_AGENT = re.compile(
     r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|"
@@ -52,14 +53,6 @@ def highlight(snippet: str) -> str:
     return mark_safe(  # noqa: S308 - escaped above; only our own tags are added
         escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
     )
-
-
-def comment_page_number(request) -> int:
-    """The ``cpage`` the discussion under a post is showing (1 when absent or bad)."""
-    try:
-        return max(1, int(request.GET.get("cpage", 1)))
-    except (TypeError, ValueError):
-        return 1
 
 
 def last_comment_page(request, post) -> int | None:

@@ -53,8 +53,9 @@ class PostCommentsFeed(Feed):
 
     def items(self, post):
         items = list(
+            # The post is joined: each entry's title names it, without a query per entry.
             Comment.objects.visible()
-            .filter(post=post)
+            .for_post(post)
             .select_related("post", "reply_to")
             .order_by("-submitted_at")[:FEED_LENGTH]
         )

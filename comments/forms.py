@@ -1,11 +1,13 @@
-"""The reader's comment form. Field checks here; rules about posts and parents in services."""
+"""The reader's comment form. The text is checked by ``comments.validation`` (as the
+services check it); rules about posts and parents are in services."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .services import MAX_BODY, MAX_NAME, MAX_QUOTE
-from .text import clean_input, clean_line
+from .limits import MAX_BODY, MAX_NAME, MAX_QUOTE
+from .text import clean_input, clean_line, normalise_whitespace
+from .validation import EMPTY_BODY, validate_text
 
 MAX_ID = 2**63 - 1
 
@@ -25,8 +27,9 @@ class CleanTextField(forms.CharField):
         ),
     }
 
-    def __init__(self, *, one_line: bool = False, **kwargs):
+    def __init__(self, *, one_line: bool = False, limit: int | None = None, **kwargs):
         self.one_line = one_line
+        self.limit = limit  # for comments.js; clean() checks it, with validate_text
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -43,8 +46,8 @@ class CleanTextField(forms.CharField):
         # counts against data-max-length as the reader types; the server refuses what is
         # over and gives the text back.
         attrs = super().widget_attrs(widget)
-        if attrs.pop("maxlength", None) is not None:
-            attrs["data-max-length"] = str(self.max_length)
+        if self.limit is not None and not widget.is_hidden:
+            attrs["data-max-length"] = str(self.limit)
             attrs["data-too-long"] = _("%(over)s characters too long: shorten it before posting.")
         return attrs
 
@@ -54,12 +57,7 @@ class CommentForm(forms.Form):
         one_line=True,
         label=_("Name"),
         required=False,
-        max_length=MAX_NAME,
-        error_messages={
-            "max_length": _(
-                "Names can be at most %(limit_value)d characters; this one has %(show_value)d."
-            )
-        },
+        limit=MAX_NAME,
         help_text=_("Optional. Leave it empty to comment as “Anonymous”."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
@@ -75,26 +73,15 @@ class CommentForm(forms.Form):
     )
     body = CleanTextField(
         label=_("Comment"),
-        max_length=MAX_BODY,
-        # Worded as the service words it: the limit is what the reader needs to know.
-        error_messages={
-            "required": _("Please write a comment."),
-            "max_length": _(
-                "Your comment is %(show_value)d characters long; the limit is %(limit_value)d."
-            ),
-        },
+        limit=MAX_BODY,
+        error_messages={"required": EMPTY_BODY},
         help_text=_("Plain text. Leave a blank line between paragraphs; links work as they are."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     quote = CleanTextField(
         label=_("Quoting"),
         required=False,
-        max_length=MAX_QUOTE,
-        error_messages={
-            "max_length": _(
-                "Quotes can be at most %(limit_value)d characters; this one has %(show_value)d."
-            )
-        },
+        limit=MAX_QUOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Optional: words from the comment you are answering."),
     )
@@ -120,6 +107,15 @@ class CommentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        problems = validate_text(
+            body=data.get("body", ""),
+            name=data.get("author_name", ""),
+            quote=normalise_whitespace(data.get("quote", "")),
+        )
+        for field, messages in problems.items():
+            if field not in self.errors:  # a field's own error (required, NUL) says enough
+                for message in messages:
+                    self.add_error(field, message)
         if data.get("notify_replies") and not data.get("author_email"):
             self.add_error("author_email", _("Give an email address to hear about replies."))
         return data

@@ -21,10 +21,18 @@ class CommentQuerySet(TreeQuerySet):
         return self.filter(status=Comment.Status.APPROVED)
 
     def pending(self):
+        """Held for a moderator: the queue."""
         return self.filter(status=Comment.Status.PENDING)
 
     def for_post(self, post):
+        """One post's comments (``post`` is a Post or its id)."""
         return self.filter(post=post)
+
+    def shown_to(self, mine):
+        """What one reader sees: every visible comment, and their own (ids in ``mine``)
+        whatever their status: held or filed as spam they read "awaiting moderation" (a
+        spammer must not learn they were caught), rejected or removed "not published"."""
+        return self.filter(models.Q(status=Comment.Status.APPROVED) | models.Q(pk__in=mine))
 
     def with_email(self, address: str):
         """Comments written under ``address``, whatever its case: the one SQL comparison of
@@ -125,9 +133,32 @@ class Comment(MPTTModel):
     def __str__(self) -> str:
         return f"#{self.pk} by {visible_controls(self.display_name)}"
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_comment(self.body)
-        super().save(*args, **kwargs)
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._rendered_body = comment.__dict__.get("body")
+        return comment
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Render the text only when it changed: a status change saves just the status.
+        if update_fields is None:
+            if getattr(self, "_rendered_body", None) != self.body or not self.body_html:
+                self.body_html = render_comment(self.body)
+        elif "body" in update_fields:
+            self.body_html = render_comment(self.body)
+            update_fields = {*update_fields, "body_html"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+        if update_fields is None or "body" in update_fields:
+            self._rendered_body = self.body
+
+    @property
+    def is_visible(self) -> bool:
+        """Whether every reader may see it: the one-row form of ``objects.visible()``."""
+        return self.status == self.Status.APPROVED
+
+    def is_shown_to(self, mine) -> bool:
+        """The one-row form of ``objects.shown_to(mine)``."""
+        return self.is_visible or self.pk in mine
 
     @property
     def display_name(self) -> str:
@@ -159,9 +190,6 @@ class CommentRevision(models.Model):
 class EmailAddressQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)
-
-    def of(self, address: str):
-        return self.filter(email=normalise_email(address))
 
 
 class EmailAddress(models.Model):

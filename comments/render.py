@@ -2,8 +2,9 @@
 
 A post page may carry thousands of comments; Django's template engine costs about
 100 µs a comment, an f-string a few. Each comment's text was rendered and sanitised
-when it was written (``body_html``); here the pieces are escaped and joined, with the
-translated words and URL prefixes looked up once per page, not once per comment.
+when it was written (``body_html``), and what else a reader wrote was escaped once when
+the entries were built (``thread.Entry``'s ``*_html`` fields): here only those, the
+translated words (escaped once per page, in ``Words``) and integers are joined.
 """
 
 from dataclasses import dataclass, field
@@ -76,20 +77,14 @@ class Words:
         return label
 
 
-def _name(entry, words: Words) -> str:
-    """The comment's label: its name, "Anonymous 13:41" (thread.label_anonymous), or "a
-    removed comment"."""
-    if entry is None or not entry.label:
-        return words.anonymous
-    return escape(entry.label)
-
-
 def _source_name(entry, words: Words) -> str:
     """The answered comment's name, unless that comment is no longer shown."""
     reply_to = entry.reply_to
-    if reply_to is not None and reply_to.status != "approved":
+    if reply_to is None:
+        return f"<bdi>{words.anonymous}</bdi>"
+    if not reply_to.is_visible:
         return words.removed_comment
-    return f"<bdi>{_name(reply_to, words)}</bdi>"
+    return f"<bdi>{reply_to.name_html}</bdi>"
 
 
 def _parent_target(entry) -> int | None:
@@ -121,13 +116,13 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         classes += " comment-pending"
     elif entry.own_refused:
         classes += " comment-refused"
-    if role:
+    if role in ("author", "moderator"):
         classes += f" comment-by-{role}"
     parts = [
         f'<li id="comment-{pk}" class="{classes}"{opening}>'
         f'<article aria-labelledby="comment-{pk}-by">'
         f'<header class="comment-header"><span id="comment-{pk}-by" class="comment-author">'
-        f"<bdi>{_name(entry, words)}</bdi></span>"
+        f"<bdi>{entry.name_html}</bdi></span>"
     ]
     if role == "author":
         parts.append(f' <span class="badge badge-author">{words.author}</span>')
@@ -135,7 +130,7 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         parts.append(f' <span class="badge badge-moderator">{words.moderator}</span>')
     parts.append(
         f' <a class="comment-permalink" href="{words.permalink_prefix}{pk}/"'
-        f' title="{words.link_title}"><time datetime="{entry.iso_time}">{entry.local_time}'
+        f' title="{words.link_title}"><time datetime="{entry.iso_time}">{entry.local_time_html}'
         "</time></a>"
     )
     reply_to = entry.reply_to
@@ -151,7 +146,7 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         parts.append(f' <strong class="badge badge-refused">{words.not_published}</strong>')
     parts.append("</header>")
     if entry.own_refused:
-        reason = escape(entry.refusal_reason) if entry.refusal_reason else "—"
+        reason = entry.refusal_html or "—"
         parts.append(f'<p class="refusal-reason">{words.moderator_reason} {reason}</p>')
     if entry.quote_removed:
         # The source no longer shows these words: neither does the quote.
@@ -162,23 +157,22 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
     elif entry.quote:
         source = entry.reply_to_id
         parts.append(
-            f'<blockquote class="comment-quote" cite="#comment-{source}"><p>{escape(entry.quote)}'
+            f'<blockquote class="comment-quote" cite="#comment-{source}"><p>{entry.quote_html}'
             "</p><footer>"
         )
         if reply_to is not None:
             parts.append(
-                f'<a href="#comment-{source}">{words.quoting} <bdi>{_name(reply_to, words)}'
-                "</bdi></a>"
+                f'<a href="#comment-{source}">{words.quoting} <bdi>{reply_to.name_html}</bdi></a>'
             )
         if entry.quote_outdated:
             parts.append(f' <em class="quote-outdated">({words.earlier_version})</em>')
         parts.append("</footer></blockquote>")
     parts.append(f'<div class="comment-body">{entry.body_html}</div>')
-    if entry.edited_at or entry.edit_note:
-        note = f": {escape(entry.edit_note)}" if entry.edit_note else ""
+    if entry.edited_ts or entry.note_html:
+        note = f": {entry.note_html}" if entry.note_html else ""
         when = (
-            f' <time datetime="{entry.edited_iso}">({entry.edited_local})</time>'
-            if entry.edited_at
+            f' <time datetime="{entry.edited_iso}">({entry.edited_local_html})</time>'
+            if entry.edited_ts
             else ""
         )
         parts.append(f'<p class="comment-edited">{words.edited}{note}{when}</p>')
@@ -189,7 +183,7 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
             parts.append(
                 f'<a class="reply-link" href="{words.permalink_prefix}{pk}{words.reply_suffix}"'
                 f' data-reply-to="{pk}">{words.reply}<span class="visually-hidden">'
-                f" {words.to} <bdi>{_name(entry, words)}</bdi></span></a>"
+                f" {words.to} <bdi>{entry.name_html}</bdi></span></a>"
             )
         if entry.parent_id is not None:
             parts.append(

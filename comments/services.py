@@ -15,14 +15,13 @@ from django.utils.translation import gettext_lazy
 from blog import pagecache
 
 from . import identity, tree
+from .limits import MAX_NAME
 from .models import Comment, CommentRevision
 from .permissions import role_on_post
 from .policy import after_insert, after_insert_many, assess, count_attempt
 from .text import clean_input, clean_line, normalise_whitespace, render_comment
+from .validation import validate_text
 
-MAX_BODY = 10_000
-MAX_NAME = 80
-MAX_QUOTE = 2_000
 # One answer for a parent that does not exist, is hidden, or belongs to another post: a
 # different answer would tell a prober which comments exist.
 PARENT_UNAVAILABLE = gettext_lazy("The comment you are replying to is not available.")
@@ -42,7 +41,7 @@ def hash_ip(ip: str) -> str:
 def is_visible_parent(parent: Comment, post) -> bool:
     """``parent`` is a comment a reader of ``post`` sees (the caller found ``post`` among
     the posts the reader may see): approved, and on this post."""
-    return parent.post_id == post.pk and parent.status == Comment.Status.APPROVED
+    return parent.post_id == post.pk and parent.is_visible
 
 
 @dataclass
@@ -81,6 +80,8 @@ def comment_submit(
     ip_hash = hash_ip(ip)
     count_attempt(post=post, user=user, ip_hash=ip_hash)
 
+    # A parent the reader may not see is refused before its text is looked at.
+    parent_shown = parent is None or is_visible_parent(parent, post)
     errors: dict[str, list[str]] = {}
     if user is not None:
         # Signed in: the account speaks, under its own name; a typed name is ignored.
@@ -91,28 +92,16 @@ def comment_submit(
         errors["author_name"] = [identity.refusal_message()]
     if not post.comments_are_open():
         errors["__all__"] = [_("Comments are closed on this post.")]
-    if not body:
-        errors["body"] = [_("Please write a comment.")]
-    elif len(body) > MAX_BODY:
-        errors["body"] = [
-            _("Your comment is %(length)d characters long; the limit is %(limit)d.")
-            % {"length": len(body), "limit": MAX_BODY}
-        ]
-    if len(name) > MAX_NAME:
-        errors["author_name"] = [
-            _("Names can be at most %(limit)d characters.") % {"limit": MAX_NAME}
-        ]
-    if parent is not None and not is_visible_parent(parent, post):
+    errors |= validate_text(
+        body=body,
+        name=name,
+        quote=quote if parent_shown and parent is not None else "",
+        quoted_from=[parent.body] if parent is not None else None,
+    )
+    if not parent_shown:
         errors["parent"] = [str(PARENT_UNAVAILABLE)]
-    elif quote:
-        if parent is None:
-            errors["quote"] = [_("A quote needs a comment to reply to.")]
-        elif len(quote) > MAX_QUOTE:
-            errors["quote"] = [
-                _("Quotes can be at most %(limit)d characters.") % {"limit": MAX_QUOTE}
-            ]
-        elif quote not in normalise_whitespace(parent.body):
-            errors["quote"] = [_("The quote is not in the comment you are replying to.")]
+    elif quote and parent is None:
+        errors["quote"] = [_("A quote needs a comment to reply to.")]
     if errors:
         raise ValidationError(errors)
 

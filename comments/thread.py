@@ -8,10 +8,11 @@ and reply counts are computed here, in one pass over the post's comments in tree
 import datetime
 import math
 from dataclasses import dataclass
+from html import escape  # the stdlib one: Django's wraps it for lazy strings, at a cost
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, F, Func, Q, When
+from django.db.models import Case, F, Func, When
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext
@@ -24,9 +25,12 @@ SESSION_KEY = "comments.mine"
 # A writer sees their own comment "awaiting moderation" while it is held, and also when
 # the policy filed it as spam: a spammer must not learn they were caught.
 OWN_SHOWN = (Comment.Status.PENDING, Comment.Status.SPAM)
-FIELDS = (
+
+# What the query reads of each comment, by name: model fields, and the annotations of
+# build() (``*_ts``: seconds since the epoch, as floats; the answered comment's text).
+COLUMNS = (
     "id", "parent_id", "reply_to_id", "tree_id", "level", "author_name", "role", "body_html",
-    "quote", "status", "submitted_at", "edited_at", "edit_note",
+    "quote", "status", "edit_note", "submitted_ts", "edited_ts", "quoted_text",
 )  # fmt: skip
 
 
@@ -49,27 +53,35 @@ def visual_depth_cap() -> int:
 
 
 class Entry:
-    """One comment as the page shows it: the row's fields plus what the page works out."""
+    """One comment as the page shows it: the row's columns (COLUMNS) plus what the page
+    works out.
+
+    Everything a reader wrote is escaped once, here, into the ``*_html`` fields
+    (``name_html``, ``quote_html``, ``note_html``, ``refusal_html``; ``body_html`` was
+    sanitised when it was written); ``render.render_entry`` interpolates only those,
+    translated words it escaped itself, and numbers.
+    """
 
     __slots__ = (
-        *FIELDS, "shown", "placeholder", "own_pending", "reply_count", "reply_to",
-        "iso_time", "local_time", "edited_iso", "edited_local", "quote_outdated", "indent",
-        "show_in_reply_to", "quoted_text", "quote_removed", "label", "own_refused",
-        "refusal_reason",
+        *COLUMNS, "shown", "placeholder", "own_pending", "reply_count", "reply_to",
+        "iso_time", "local_time_html", "edited_iso", "edited_local_html", "quote_outdated",
+        "indent", "show_in_reply_to", "quote_removed", "label", "name_html", "quote_html",
+        "note_html", "own_refused", "refusal_reason", "refusal_html",
     )  # fmt: skip
 
     def __init__(self, row: tuple):
-        (
-            self.id, self.parent_id, self.reply_to_id, self.tree_id, self.level,
-            self.author_name, self.role, self.body_html, self.quote, self.status,
-            self.submitted_at, self.edited_at, self.edit_note, self.quoted_text,
-        ) = row  # fmt: skip
+        for name, value in zip(COLUMNS, row, strict=True):
+            setattr(self, name, value)
         self.shown = self.placeholder = self.own_pending = self.own_refused = False
         self.quote_removed = False
-        self.refusal_reason = ""
+        self.refusal_reason = self.refusal_html = self.name_html = ""
         self.reply_count = 0  # shown replies below it, at any depth
         self.reply_to = None
         self.label = self.author_name  # anonymous ones get theirs in label_anonymous()
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == Comment.Status.APPROVED
 
 
 @dataclass
@@ -107,11 +119,14 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
     # The answered comment's current text, for quoting rows only (a join, not a query).
     quoted_text = Case(When(quote="", then=None), default=F("reply_to__body"))
     rows = (
-        Comment.objects.filter(post=post)
-        .order_by("tree_id", "lft")
-        .values_list(
-            *FIELDS[:-3], _epoch("submitted_at"), _epoch("edited_at"), "edit_note", quoted_text
+        Comment.objects.for_post(post)
+        .annotate(
+            submitted_ts=_epoch("submitted_at"),
+            edited_ts=_epoch("edited_at"),
+            quoted_text=quoted_text,
         )
+        .order_by("tree_id", "lft")
+        .values_list(*COLUMNS)
     )
     entries = [Entry(row) for row in rows]
     by_id = {entry.id: entry for entry in entries}
@@ -143,6 +158,9 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
                 parent.reply_count += entry.reply_count + (1 if real else 0)
     shown = [entry for entry in entries if entry.shown]
     label_anonymous(shown)
+    anonymous = escape(gettext("Anonymous"))
+    for entry in shown:
+        entry.name_html = escape(entry.label) if entry.label else anonymous
     return approved, shown
 
 
@@ -166,10 +184,10 @@ def label_anonymous(entries) -> None:
         if entry.placeholder:
             entry.label = removed
         elif not entry.author_name:
-            moment = datetime.datetime.fromtimestamp(entry.submitted_at, zone)
+            moment = datetime.datetime.fromtimestamp(entry.submitted_ts, zone)
             groups.setdefault(f"{moment.hour:02d}:{moment.minute:02d}", []).append(entry)
     for minute, group in groups.items():
-        group.sort(key=lambda entry: (entry.status != "approved", entry.submitted_at, entry.id))
+        group.sort(key=lambda entry: (not entry.is_visible, entry.submitted_ts, entry.id))
         for number, entry in enumerate(group, start=1):
             entry.label = f"{anonymous} {minute}" + (f" ({number})" if number > 1 else "")
 
@@ -191,7 +209,7 @@ def labels_for_post(post_id: int) -> dict[int, str]:
     entries = []
     for pk, seconds in rows:
         entry = Entry.__new__(Entry)
-        entry.id, entry.submitted_at, entry.author_name = pk, seconds, ""
+        entry.id, entry.submitted_ts, entry.author_name = pk, seconds, ""
         entry.placeholder = entry.own_pending = False
         entry.label, entry.status = "", Comment.Status.APPROVED
         entries.append(entry)
@@ -204,14 +222,14 @@ def _quote_still_shown(entry: Entry) -> bool:
     removed, rejected, spam or gone, or edited so that the quoted words are no longer in it
     (the stored quote stays, for moderators)."""
     source = entry.reply_to
-    if source is None or source.status != Comment.Status.APPROVED or not entry.quoted_text:
+    if source is None or not source.is_visible or not entry.quoted_text:
         return False
     return normalise_whitespace(entry.quote) in normalise_whitespace(entry.quoted_text)
 
 
 def _localise(entries: list[Entry]) -> None:
-    """Times in the site's zone, formatted here once: Django's ``date`` filter costs
-    ~50 µs a call, this a few."""
+    """Times in the site's zone, formatted here once (Django's ``date`` filter costs
+    ~50 µs a call, this a few), and the page's reader-written text escaped once."""
     zone = _zone()
     months = [""] + [str(MONTHS_3[number]).capitalize() for number in range(1, 13)]
     cap = visual_depth_cap()
@@ -221,21 +239,25 @@ def _localise(entries: list[Entry]) -> None:
         return (
             moment.isoformat(timespec="seconds"),
             # "3 Dec 2026, 13:41": the time readers cite, always in the page.
-            f"{moment.day} {months[moment.month]} {moment.year}, "
-            f"{moment.hour:02d}:{moment.minute:02d}",
+            escape(
+                f"{moment.day} {months[moment.month]} {moment.year}, "
+                f"{moment.hour:02d}:{moment.minute:02d}"
+            ),
         )
 
     for entry in entries:
-        entry.iso_time, entry.local_time = local(entry.submitted_at)
-        if entry.edited_at:
-            entry.edited_iso, entry.edited_local = local(entry.edited_at)
+        entry.iso_time, entry.local_time_html = local(entry.submitted_ts)
+        if entry.edited_ts:
+            entry.edited_iso, entry.edited_local_html = local(entry.edited_ts)
+        entry.quote_html = escape(entry.quote)
+        entry.note_html = escape(entry.edit_note)
         reply_to = entry.reply_to
         entry.quote_outdated = bool(
             entry.quote
             and not entry.quote_removed
             and reply_to is not None
-            and reply_to.edited_at
-            and reply_to.edited_at > entry.submitted_at
+            and reply_to.edited_ts
+            and reply_to.edited_ts > entry.submitted_ts
         )
         entry.indent = min(entry.level, cap)
         # Beyond the visual indent cap, or when re-attached higher up, say whom it answers.
@@ -265,6 +287,7 @@ def discussion_for(post, *, page: int = 1, mine: set[int] = frozenset()) -> Disc
         reasons = refusal_reasons([entry.id for entry in refused])
         for entry in refused:
             entry.refusal_reason = reasons.get(entry.id, "")
+            entry.refusal_html = escape(entry.refusal_reason)
     return Discussion(approved, shown, page, num_pages, len(roots))
 
 
@@ -272,10 +295,8 @@ def page_count(post, request=None) -> int:
     """How many pages ``discussion_for`` has for this reader, in one small query: a thread
     is listed when anything in it is shown. The post page sends a reader asking for a
     page past the last to the last one before rendering (``BLOG_COMMENT_PAGES``)."""
-    shown = Q(status=Comment.Status.APPROVED) | Q(
-        pk__in=own_pending_ids(request), status__in=OWN_SHOWN
-    )
-    threads = Comment.objects.filter(shown, post=post).values("tree_id").distinct().count()
+    shown = Comment.objects.for_post(post).shown_to(own_pending_ids(request))
+    threads = shown.values("tree_id").distinct().count()
     return max(1, math.ceil(threads / threads_per_page()))
 
 
@@ -285,15 +306,12 @@ def page_of(comment: Comment, *, mine: set[int] = frozenset()) -> int | None:
     Two small queries rather than building the whole discussion: a thread is on the page
     its root's position gives, and a thread is listed when anything in it is shown.
     """
-    shown = Q(status=Comment.Status.APPROVED) | Q(pk__in=mine)
-    in_post = Comment.objects.filter(post_id=comment.post_id)
-    if not (comment.status == Comment.Status.APPROVED or comment.pk in mine):
+    shown = Comment.objects.for_post(comment.post_id).shown_to(mine)
+    if not comment.is_shown_to(mine):
         # Hidden: on the page only as a placeholder, when something below it is shown.
-        below = in_post.filter(
-            shown, tree_id=comment.tree_id, lft__gt=comment.lft, rght__lt=comment.rght
-        )
+        below = shown.filter(tree_id=comment.tree_id, lft__gt=comment.lft, rght__lt=comment.rght)
         if not below.exists():
             return None
     earlier = {"tree_id__gt" if newest_first() else "tree_id__lt": comment.tree_id}
-    before = in_post.filter(shown, **earlier).values("tree_id").distinct().count()
+    before = shown.filter(**earlier).values("tree_id").distinct().count()
     return before // threads_per_page() + 1

@@ -134,7 +134,7 @@ def post_comment(request, post_id: int):
     parent = None
     if data["parent"]:
         # Only a comment this page shows: missing, hidden or elsewhere get one answer.
-        parent = Comment.objects.visible().filter(pk=data["parent"], post=post).first()
+        parent = Comment.objects.visible().for_post(post).filter(pk=data["parent"]).first()
         if parent is None:
             form.add_error("parent", PARENT_UNAVAILABLE)
             return _refused_page(request, post, form)
@@ -183,7 +183,7 @@ def post_comment(request, post_id: int):
             _("We will email you about replies once you confirm your address: look for our "
               "link in your inbox (we send one at a time, so it may be in an earlier email)."),
         )  # fmt: skip
-    if comment.status == Comment.Status.APPROVED:
+    if comment.is_visible:
         if not request.user.is_authenticated:
             remember_own(request, comment)  # its writer hears if a moderator removes it
         # The message (a cookie) also makes the next page theirs, fresh, not a shared copy
@@ -253,9 +253,7 @@ post_comment.csrf_failure = _csrf_failure
 @require_GET
 def reply(request, pk: int):
     """The reply form on a page of its own: replying works without JavaScript."""
-    comment = get_object_or_404(
-        Comment.objects.select_related("post"), pk=pk, status=Comment.Status.APPROVED
-    )
+    comment = get_object_or_404(Comment.objects.visible().select_related("post"), pk=pk)
     if not comment.post.is_published:
         raise Http404
     if not comment.post.comments_are_open():

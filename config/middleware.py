@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from comments.services import MAX_BODY
+from comments.limits import MAX_BODY
 
 
 class SecurityHeadersMiddleware:

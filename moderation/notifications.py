@@ -78,11 +78,7 @@ def _send(*, to: str, subject: str, body: str) -> None:
 
 
 def reply_published(reply_id: int) -> None:
-    reply = (
-        Comment.objects.select_related("post", "reply_to")
-        .filter(pk=reply_id, status=Comment.Status.APPROVED)
-        .first()
-    )
+    reply = Comment.objects.visible().select_related("post", "reply_to").filter(pk=reply_id).first()
     answered = reply.reply_to if reply else None
     if answered is None or not answered.notify_replies or not answered.author_email:
         return
@@ -136,9 +132,7 @@ def confirmation_requested(comment_id: int) -> None:
         return
     returning = (
         comment.status == Comment.Status.PENDING
-        and Comment.objects.with_email(comment.author_email)
-        .filter(status=Comment.Status.APPROVED)
-        .exists()
+        and Comment.objects.with_email(comment.author_email).visible().exists()
     )
     if not (comment.notify_replies or returning):
         return

@@ -42,7 +42,7 @@ def _unproven_writer(comment: Comment) -> str:
     if not comment.author_email:
         return _("no email given")
     mine = Comment.objects.with_email(comment.author_email)
-    if not mine.filter(status=Comment.Status.APPROVED).exists():
+    if not mine.visible().exists():
         return _("first comment from this email")
     if not is_confirmed(comment.author_email):
         return _("email not confirmed yet")

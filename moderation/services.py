@@ -7,23 +7,27 @@ Each function runs in a transaction, locks the comment's row, checks the actor's
 permission and appends a ModerationEvent.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from comments.limits import NOTE_LIMIT
 from comments.models import Comment, CommentRevision
 from comments.permissions import can_edit, can_erase, can_moderate  # re-exported for callers
 from comments.policy import Assessment
-from comments.services import MAX_BODY, Submission, comment_submit
+from comments.services import Submission, comment_submit
 from comments.text import clean_input, normalise_whitespace
+from comments.validation import validate_text
 
 from . import notifications
 from .models import ModerationEvent
 
 Status = Comment.Status
 Action = ModerationEvent.Action
-NOTE_LIMIT = 300  # CommentRevision.reason and Comment.edit_note
 
 
 class InvalidTransition(ValidationError):
@@ -46,16 +50,62 @@ def _locked(comment: Comment) -> Comment:
     return Comment.objects.select_for_update().select_related("post").get(pk=comment.pk)
 
 
-def _transition(*, comment, actor, to_status, action, reason="", allowed_from) -> Comment:
+@dataclass(frozen=True)
+class Transition:
+    """One moderator's action on a comment's status: the event it writes, the status it
+    leads to ("" for a restore: back to where the removal found it), the statuses it may
+    start from, and the message when it needs a reason and has none."""
+
+    action: str
+    to_status: str
+    allowed_from: frozenset[str]
+    reason_required: str = ""
+
+
+TRANSITIONS = {
+    "comment_approve": Transition(
+        Action.APPROVED, Status.APPROVED, frozenset({Status.PENDING, Status.REJECTED})
+    ),
+    "comment_reject": Transition(
+        Action.REJECTED, Status.REJECTED, frozenset({Status.PENDING, Status.APPROVED})
+    ),
+    "comment_mark_spam": Transition(
+        Action.SPAM, Status.SPAM, frozenset({Status.PENDING, Status.APPROVED, Status.REJECTED})
+    ),
+    "comment_mark_not_spam": Transition(Action.NOT_SPAM, Status.APPROVED, frozenset({Status.SPAM})),
+    "comment_remove": Transition(
+        Action.REMOVED,
+        Status.REMOVED,
+        frozenset({Status.APPROVED, Status.PENDING}),
+        reason_required=gettext_lazy("Say why the comment is removed."),
+    ),
+    "comment_restore": Transition(Action.RESTORED, "", frozenset({Status.REMOVED})),
+}
+
+
+def _status_before_removal(comment: Comment) -> str:
+    """Where a restore goes: the status the last removal found (a held comment goes back
+    to the queue), approved when no removal says."""
+    removal = (
+        ModerationEvent.objects.filter(comment_ref=comment.pk, to_status=Status.REMOVED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return removal.from_status if removal and removal.from_status else Status.APPROVED
+
+
+def _transition(*, comment, actor, transition: Transition, reason: str) -> Comment:
+    if transition.reason_required and not reason.strip():
+        raise ValidationError({"reason": str(transition.reason_required)})
     if not can_moderate(actor, comment):
         raise PermissionDenied(_("You may not moderate this comment."))
+    to_status = transition.to_status or _status_before_removal(comment)
     comment = _locked(comment)
-    if comment.status not in allowed_from:
-        raise InvalidTransition(
-            _("Comment %(id)s is %(status)s; it cannot be %(action)s.")
-            % {"id": comment.pk, "status": comment.get_status_display().lower(),
-               "action": Action(action).label}
-        )  # fmt: skip
+    if comment.status not in transition.allowed_from:
+        message = _("Comment %(id)s is %(status)s; it cannot be %(action)s.")
+        status = comment.get_status_display().lower()
+        action = Action(transition.action).label
+        raise InvalidTransition(message % {"id": comment.pk, "status": status, "action": action})
     from_status = comment.status
     # A reply is announced to the reader it answers once, not again on every restore.
     announced = ModerationEvent.objects.filter(
@@ -66,7 +116,7 @@ def _transition(*, comment, actor, to_status, action, reason="", allowed_from) -
     _record(
         comment=comment,
         actor=actor,
-        action=action,
+        action=transition.action,
         from_status=from_status,
         to_status=to_status,
         reason=reason,
@@ -80,61 +130,25 @@ def _transition(*, comment, actor, to_status, action, reason="", allowed_from) -
     return comment
 
 
-@transaction.atomic
-def comment_approve(*, comment: Comment, actor, reason: str = "") -> Comment:
-    return _transition(
-        comment=comment, actor=actor, to_status=Status.APPROVED, action=Action.APPROVED,
-        reason=reason, allowed_from={Status.PENDING, Status.REJECTED},
-    )  # fmt: skip
+def _service(name: str):
+    """The public function for one row of TRANSITIONS:
+    ``name(*, comment, actor, reason="") -> Comment``, atomic."""
+    transition = TRANSITIONS[name]
+
+    def service(*, comment: Comment, actor, reason: str = "") -> Comment:
+        return _transition(comment=comment, actor=actor, transition=transition, reason=reason)
+
+    service.__name__ = service.__qualname__ = name
+    service.__doc__ = f"{Action(transition.action).label.capitalize()}: see TRANSITIONS."
+    return transaction.atomic(service)
 
 
-@transaction.atomic
-def comment_reject(*, comment: Comment, actor, reason: str = "") -> Comment:
-    return _transition(
-        comment=comment, actor=actor, to_status=Status.REJECTED, action=Action.REJECTED,
-        reason=reason, allowed_from={Status.PENDING, Status.APPROVED},
-    )  # fmt: skip
-
-
-@transaction.atomic
-def comment_mark_spam(*, comment: Comment, actor, reason: str = "") -> Comment:
-    return _transition(
-        comment=comment, actor=actor, to_status=Status.SPAM, action=Action.SPAM,
-        reason=reason, allowed_from={Status.PENDING, Status.APPROVED, Status.REJECTED},
-    )  # fmt: skip
-
-
-@transaction.atomic
-def comment_mark_not_spam(*, comment: Comment, actor, reason: str = "") -> Comment:
-    return _transition(
-        comment=comment, actor=actor, to_status=Status.APPROVED, action=Action.NOT_SPAM,
-        reason=reason, allowed_from={Status.SPAM},
-    )  # fmt: skip
-
-
-@transaction.atomic
-def comment_remove(*, comment: Comment, actor, reason: str) -> Comment:
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the comment is removed.")})
-    return _transition(
-        comment=comment, actor=actor, to_status=Status.REMOVED, action=Action.REMOVED,
-        reason=reason, allowed_from={Status.APPROVED, Status.PENDING},
-    )  # fmt: skip
-
-
-@transaction.atomic
-def comment_restore(*, comment: Comment, actor, reason: str = "") -> Comment:
-    """Undo a removal: back to the status it had (a held comment goes back to the queue)."""
-    removal = (
-        ModerationEvent.objects.filter(comment_ref=comment.pk, to_status=Status.REMOVED)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    earlier = removal.from_status if removal and removal.from_status else Status.APPROVED
-    return _transition(
-        comment=comment, actor=actor, to_status=earlier, action=Action.RESTORED,
-        reason=reason, allowed_from={Status.REMOVED},
-    )  # fmt: skip
+comment_approve = _service("comment_approve")
+comment_reject = _service("comment_reject")
+comment_mark_spam = _service("comment_mark_spam")
+comment_mark_not_spam = _service("comment_mark_not_spam")
+comment_remove = _service("comment_remove")
+comment_restore = _service("comment_restore")
 
 
 def _quote_sources(comment: Comment) -> list[str]:
@@ -176,14 +190,13 @@ def comment_edit(
         errors["public_note"] = [
             _("Keep the public note under %(limit)d characters.") % {"limit": NOTE_LIMIT}
         ]
-    if not new_body:
-        errors["body"] = [_("A comment cannot be empty; remove it instead.")]
-    elif len(new_body) > MAX_BODY:
-        errors["body"] = [_("Comments can be at most %(limit)d characters.") % {"limit": MAX_BODY}]
-    if new_quote and new_quote != comment.quote:
-        sources = [normalise_whitespace(text) for text in _quote_sources(comment)]
-        if not any(new_quote in text for text in sources):
-            errors["quote"] = [_("The quote is not in the comment this one answers.")]
+    # An unchanged quote stands as it is, even if the answered comment changed since.
+    changed_quote = new_quote if new_quote != comment.quote else ""
+    errors |= validate_text(
+        body=new_body,
+        quote=changed_quote,
+        quoted_from=_quote_sources(comment) if changed_quote else None,
+    )
     if not errors and (new_body, new_quote) == (comment.body, comment.quote):
         errors["body"] = [_("Nothing changed.")]
     if errors:

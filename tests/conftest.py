@@ -1,13 +1,17 @@
-"""The people most tests need, defined once: an author with a post, another author, a
-moderator, a superuser, and ``make`` for comments stored as they are.
+"""The people most tests need, defined once: an author with a post, another author with
+``other_post``, a moderator, a superuser, ``make`` for comments stored as they are, and
+``submit`` for comments sent as a reader sends them.
 
 A test package may define its own fixture of the same name (tests/blog and
 tests/comments do); pytest uses the nearest one.
 """
 
+import itertools
+
 import pytest
 from django.contrib.auth.models import Group
 
+from comments.services import Submission, comment_submit
 from moderation import rules
 from tests.factories import AuthorFactory, CommentMaker, PostFactory, SuperuserFactory, UserFactory
 
@@ -53,3 +57,35 @@ def superuser(db):
 def make(post):
     """Comments stored as they are, a minute apart: make("text", parent=c, status=...)."""
     return CommentMaker(post)
+
+
+@pytest.fixture
+def other_post(other_author):
+    """Another author's post: ``post``'s author may not moderate its comments."""
+    return PostFactory(title="Sample sizes, revisited", slug="sample-sizes", author=other_author)
+
+
+_addresses = itertools.count(1)
+
+
+def fresh_ip() -> str:
+    number = next(_addresses)
+    return f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+
+
+@pytest.fixture
+def submit(post):
+    """Submit as a reader would, through ``comment_submit`` and the policy, from a new IP
+    address each time unless one is given (so the throttle bites only where a test wants):
+    submit("text", author_email=..., parent=..., honeypot=..., user=..., target=post)."""
+
+    def _submit(body="Hello there.", *, parent=None, user=None, target=None, ip=None, **fields):
+        return comment_submit(
+            post=target or post,
+            submission=Submission(body=body, **fields),
+            parent=parent,
+            user=user,
+            ip=fresh_ip() if ip is None else ip,
+        )
+
+    return _submit

@@ -106,7 +106,7 @@ def test_other_problems_are_shown_with_it(post):
     response = browser.post(post_url(post), {"body": "x" * 10_001}, **UA)
     assert response.status_code == 403
     assert EXPIRED in response.text
-    assert "Your comment is 10001 characters long; the limit is 10000." in response.text
+    assert "The comment is 10001 characters long; the limit is 10000." in response.text
     assert response.text.index(EXPIRED) < response.text.index("characters long")
 
 

@@ -118,7 +118,7 @@ def test_a_paste_over_the_limit_is_kept_whole_and_said_to_be_too_long(
     form.get_by_role("button", name="Post comment").click()  # the server refuses it too
 
     expect(page.locator("#error-summary")).to_contain_text(
-        "Your comment is 19999 characters long; the limit is 10000."
+        "The comment is 19999 characters long; the limit is 10000."
     )
     expect(form.get_by_label("Comment", exact=True)).to_have_value(pasted[:-1])
     expect(form.get_by_label("Name")).to_have_value("N" * 500)

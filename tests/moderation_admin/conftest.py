@@ -2,12 +2,10 @@
 
 People: ``moderator`` (staff, Moderators), ``author`` (staff, Authors, wrote ``post``),
 ``other_author`` (wrote ``other_post``), ``superuser`` and ``plain_staff`` (staff, no group).
-``as_user(user)`` gives a client logged in as ``user``. ``make`` stores comments as they are
-(no policy, no IP address); ``submit`` goes through the reader path with the policy, from a
-new address each time, so held comments carry the policy's real reasons.
+``as_user(user)`` gives a client logged in as ``user``. ``make`` and ``submit`` (the reader
+path with the policy, so held comments carry its real reasons) come from tests/conftest.py.
 """
 
-import itertools
 import re
 
 import pytest
@@ -16,15 +14,12 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.services import Submission, comment_submit
 from moderation.models import ModerationEvent
-from tests.factories import PostFactory, UserFactory
+from tests.factories import UserFactory
 
 QUEUE_URL = "/admin/moderation/pendingcomment/"
 CHANGELIST_URL = "/admin/comments/comment/"
 THREE_LINKS = "See https://a.example/1 and https://b.example/2 and https://c.example/3"
-
-_addresses = itertools.count(1)
 
 
 def change_url(comment) -> str:
@@ -66,11 +61,6 @@ def status_of(comment) -> str:
 
 
 @pytest.fixture
-def other_post(other_author):
-    return PostFactory(title="Sample sizes, revisited", slug="sample-sizes", author=other_author)
-
-
-@pytest.fixture
 def plain_staff(db):
     return UserFactory(username="clerk", is_staff=True, email="clerk@colloquy.example")
 
@@ -83,24 +73,3 @@ def as_user(db):
         return client
 
     return _as_user
-
-
-def fresh_ip() -> str:
-    number = next(_addresses)
-    return f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
-
-
-@pytest.fixture
-def submit(post):
-    """Submit as a reader would: submit("text", author_email=..., parent=..., target=post)."""
-
-    def _submit(body="Hello there.", *, parent=None, user=None, target=None, ip=None, **fields):
-        return comment_submit(
-            post=target or post,
-            submission=Submission(body=body, **fields),
-            parent=parent,
-            user=user,
-            ip=fresh_ip() if ip is None else ip,
-        )
-
-    return _submit

@@ -185,7 +185,7 @@ def test_quote_not_in_the_answered_comment_is_refused(as_user, moderator, make):
     # The form comes back with the error at the quote field (issue 12 item 5).
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "quote": ["The quote is not in the comment this one answers."]
+        "quote": ["The quote is not in the comment it answers."]
     }
 
 
@@ -269,7 +269,7 @@ def test_a_refused_edit_comes_back_with_what_the_moderator_typed(as_user, modera
     assert 'value="tidy"' in page
     # The message stands in the quote field's row, not in a banner.
     row = re.search(r'<div class="form-row[^"]*field-quote.*?</div>\s*</div>', page, re.S)
-    assert row and "The quote is not in the comment this one answers." in row.group(0)
+    assert row and "The quote is not in the comment it answers." in row.group(0)
     reply.refresh_from_db()
     assert (reply.body, reply.quote) == ("Not so.", "common in the first year")
     assert CommentRevision.objects.filter(comment=reply).count() == revisions

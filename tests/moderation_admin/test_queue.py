@@ -330,9 +330,7 @@ def test_approve_and_reply_with_a_bad_quote_stores_nothing(as_user, moderator, s
     assert not Comment.objects.filter(parent=held).exists()
     assert status_of(held) == Status.PENDING  # the approval rolled back with the reply
     assert events_of(held, actor=moderator) == []
-    assert messages_of(response) == [
-        ("error", "The quote is not in the comment you are replying to.")
-    ]
+    assert messages_of(response) == [("error", "The quote is not in the comment it answers.")]
 
 
 def test_approve_and_reply_with_an_empty_reply_stores_nothing(as_user, moderator, submit):

@@ -20,8 +20,8 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from comments.limits import MAX_NAME
 from comments.models import Comment
-from comments.services import MAX_NAME
 from comments.text import clean_input, clean_line, normalise_whitespace, render_comment
 
 XSS_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "xss"
