@@ -7,13 +7,10 @@ Each function runs in a transaction, locks the comment's row, checks the actor's
 permission and appends a ModerationEvent.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from comments.limits import NOTE_LIMIT
 from comments.models import Comment, CommentRevision
@@ -25,109 +22,13 @@ from comments.validation import validate_text
 
 from . import notifications
 from .models import ModerationEvent
+from .transitions import TRANSITIONS, InvalidTransition, Transition  # noqa: F401 - re-exported
+from .transitions import apply as _transition
+from .transitions import locked as _locked
+from .transitions import record as _record
 
 Status = Comment.Status
 Action = ModerationEvent.Action
-
-
-class InvalidTransition(ValidationError):
-    """The comment is not in a state this action applies to."""
-
-
-def _record(*, comment, actor, action, from_status="", to_status="", reason="") -> None:
-    ModerationEvent.objects.create(
-        comment=comment,
-        comment_ref=comment.pk,
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-    )
-
-
-def _locked(comment: Comment) -> Comment:
-    return Comment.objects.select_for_update().select_related("post").get(pk=comment.pk)
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One moderator's action on a comment's status: the event it writes, the status it
-    leads to ("" for a restore: back to where the removal found it), the statuses it may
-    start from, and the message when it needs a reason and has none."""
-
-    action: str
-    to_status: str
-    allowed_from: frozenset[str]
-    reason_required: str = ""
-
-
-TRANSITIONS = {
-    "comment_approve": Transition(
-        Action.APPROVED, Status.APPROVED, frozenset({Status.PENDING, Status.REJECTED})
-    ),
-    "comment_reject": Transition(
-        Action.REJECTED, Status.REJECTED, frozenset({Status.PENDING, Status.APPROVED})
-    ),
-    "comment_mark_spam": Transition(
-        Action.SPAM, Status.SPAM, frozenset({Status.PENDING, Status.APPROVED, Status.REJECTED})
-    ),
-    "comment_mark_not_spam": Transition(Action.NOT_SPAM, Status.APPROVED, frozenset({Status.SPAM})),
-    "comment_remove": Transition(
-        Action.REMOVED,
-        Status.REMOVED,
-        frozenset({Status.APPROVED, Status.PENDING}),
-        reason_required=gettext_lazy("Say why the comment is removed."),
-    ),
-    "comment_restore": Transition(Action.RESTORED, "", frozenset({Status.REMOVED})),
-}
-
-
-def _status_before_removal(comment: Comment) -> str:
-    """Where a restore goes: the status the last removal found (a held comment goes back
-    to the queue), approved when no removal says."""
-    removal = (
-        ModerationEvent.objects.filter(comment_ref=comment.pk, to_status=Status.REMOVED)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    return removal.from_status if removal and removal.from_status else Status.APPROVED
-
-
-def _transition(*, comment, actor, transition: Transition, reason: str) -> Comment:
-    if transition.reason_required and not reason.strip():
-        raise ValidationError({"reason": str(transition.reason_required)})
-    if not can_moderate(actor, comment):
-        raise PermissionDenied(_("You may not moderate this comment."))
-    to_status = transition.to_status or _status_before_removal(comment)
-    comment = _locked(comment)
-    if comment.status not in transition.allowed_from:
-        message = _("Comment %(id)s is %(status)s; it cannot be %(action)s.")
-        status = comment.get_status_display().lower()
-        action = Action(transition.action).label
-        raise InvalidTransition(message % {"id": comment.pk, "status": status, "action": action})
-    from_status = comment.status
-    # A reply is announced to the reader it answers once, not again on every restore.
-    announced = ModerationEvent.objects.filter(
-        comment_ref=comment.pk, to_status=Status.APPROVED
-    ).exists()
-    comment.status = to_status
-    comment.save(update_fields=["status"])
-    _record(
-        comment=comment,
-        actor=actor,
-        action=transition.action,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-    )
-    if to_status == Status.APPROVED and not announced:
-        transaction.on_commit(lambda: notifications.reply_published(comment.pk), robust=True)
-    elif to_status in (Status.REJECTED, Status.REMOVED):
-        transaction.on_commit(
-            lambda: notifications.comment_not_published(comment.pk, reason), robust=True
-        )
-    return comment
 
 
 def _service(name: str):
