@@ -87,6 +87,11 @@ TABLE = [
      ["login", "denied", "refused", "done", "refused", "done", "done"]),
     (("moderation_pendingcomment_changelist", "POST", "approve_reply"),
      ["login", "denied", "refused", "done", "refused", "done", "done"]),
+    # The queue's bulk helpers, confirmed (asking first changes nothing: test_queue_fast).
+    (("moderation_pendingcomment_changelist", "POST", "approve_writer"),
+     ["login", "denied", "refused", "done", "refused", "done", "done"]),
+    (("moderation_pendingcomment_changelist", "POST", "spam_domain"),
+     ["login", "denied", "refused", "done", "refused", "done", "done"]),
     (("moderation_pendingcomment_change", "GET", ""),
      ["login", "queue", "queue", "queue", "queue", "queue", "queue"]),
     (("moderation_pendingcomment_change", "POST", "raw fields"),
@@ -120,10 +125,14 @@ ACTION_STATES = {
     "reject": (Status.PENDING, Status.REJECTED),
     "spam": (Status.PENDING, Status.SPAM),
     "approve_reply": (Status.PENDING, Status.APPROVED),
+    "approve_writer": (Status.PENDING, Status.APPROVED),
+    "spam_domain": (Status.PENDING, Status.SPAM),
 }
 COMMENT_MODELS = [Comment, PendingComment, CommentRevision, ModerationEvent]
 MODEL_OF = {"comments": Comment, "events": ModerationEvent}
-ORIGINAL, EDITED, ATTACK = "What the reader wrote.", "What the moderator kept.", "Rewritten."
+ORIGINAL, ATTACK = "What the reader wrote.", "Rewritten."
+# With a link, so "spam all pending with this link domain" has a domain to act on.
+EDITED = "What the moderator kept: https://kept.example/page"
 
 
 def url_key(pattern) -> str:
@@ -208,7 +217,8 @@ def post_data(name: str, what: str, comment: Comment) -> dict:
         return {"action": what, "_selected_action": [comment.pk], "post": "yes", "index": 0}
     if name == "moderation_pendingcomment_changelist":
         return {"action": what, "comment": comment.pk, "reason": "off topic",
-                "reply": "Thank you.", "quote": ""}  # fmt: skip
+                "reply": "Thank you.", "quote": "", "domain": "kept.example",
+                "confirmed": "yes", "chosen": [comment.pk]}  # fmt: skip
     return {"reason": "back to the original"}
 
 
