@@ -108,6 +108,8 @@ class Comment(MPTTModel):
             models.Index(fields=["status", "submitted_at"]),
             # The policy asks "has this email an approved comment?" case-insensitively.
             models.Index(Upper("author_email"), "status", name="comment_email_status"),
+            # The moderation queue finds each held writer's earlier comments by address too.
+            models.Index(fields=["ip_hash"], name="comment_ip_hash"),
         ]
         permissions = [("can_moderate", "Can moderate comments")]
 
