@@ -251,3 +251,45 @@ def test_reason_filter_finds_the_new_reasons(as_user, moderator, make, key, reas
 
     assert "The one with the reason." in page
     assert "The one without." not in page
+
+
+@pytest.fixture
+def trained_model(make, moderator, settings):
+    """A model learned from 60 moderators' decisions, used at once by this process."""
+    from bench.spam_corpus import corpus
+    from moderation import services
+    from moderation.spam import store
+    from moderation.spam.training import train
+
+    settings.SPAM_MODEL_CHECK_SECONDS = 0
+    settings.SPAM_FILTER_MIN_EACH = 10
+    store.forget()
+    for item in corpus(per_source=12, seed=3):
+        comment = make(item.text, status=Status.PENDING, name=item.name)
+        action = services.comment_mark_spam if item.is_spam else services.comment_approve
+        action(comment=comment, actor=moderator)
+    assert train().model is not None
+    yield
+    store.forget()
+
+
+def test_card_without_a_recorded_score_shows_todays_models_score(
+    trained_model, as_user, moderator, make
+):
+    spammy = _pending(
+        make, "Buy cheap viagra online without prescription, lowest prices "
+        "http://pills-now.xyz/buy", email="seller@example.org",
+    )  # fmt: skip
+    readerly = _pending(
+        make, "Has anyone tried the new infusion schedule? My neurologist thought it was "
+        "worth a go.", email="reader@example.org",
+    )  # fmt: skip
+
+    response = as_user(moderator).get(QUEUE_URL)
+
+    def score(comment) -> float:
+        match = re.search(r"Spam score (\d\.\d\d) \(today.s model\)", queue_item(response, comment))
+        assert match, queue_item(response, comment)
+        return float(match.group(1))
+
+    assert score(spammy) > 0.5 > score(readerly)
