@@ -46,7 +46,7 @@ clean-db:
 	rm -rf .pgdata
 
 # The benchmark of issue 6 (see README, "Benchmarks"): its own database, two gunicorns,
-# wrk. Needs wrk from Debian's packages: installed here when missing and run as root.
+# wrk. `make bench PEER=1` first runs the peer harness in ../shared/peers-xtd (~6 min). Needs wrk from Debian's packages: installed here when missing and run as root.
 bench: install $(VENV)/.bench-installed
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -56,7 +56,7 @@ bench: install $(VENV)/.bench-installed
 	    echo "make bench needs wrk: sudo apt-get install wrk (Debian/Ubuntu), brew install wrk (macOS)"; \
 	    exit 1; \
 	  fi; }
-	$(WITH_DB) $(PY) -m bench.run $(BENCH_ARGS)
+	$(WITH_DB) $(PY) -m bench.run $(if $(PEER),--peer) $(BENCH_ARGS)
 
 $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[bench]'

@@ -3,7 +3,6 @@
 import http.client
 import json
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -30,11 +29,13 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def _wrk(url: str, seconds: int, connections: int, threads: int, report: bool) -> str:
+def _wrk(url: str, seconds: int, connections: int, threads: int, report: bool, headers=None) -> str:
     command = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
         "-H", f"User-Agent: {BROWSER}",
     ]  # fmt: skip
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     if report:
         command += ["--latency", "-s", str(REPORT_SCRIPT)]
     done = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60)
@@ -44,12 +45,18 @@ def _wrk(url: str, seconds: int, connections: int, threads: int, report: bool) -
 
 
 def measure(
-    url: str, *, seconds: int = 5, warmup: int = 1, connections: int = 4, threads: int = 2
+    url: str,
+    *,
+    seconds: int = 5,
+    warmup: int = 1,
+    connections: int = 4,
+    threads: int = 2,
+    headers: dict | None = None,
 ) -> dict:
     """wrk against ``url`` for ``seconds`` after ``warmup``: req/s and latency in ms."""
     if warmup:
-        _wrk(url, warmup, connections, threads, report=False)
-    output = _wrk(url, seconds, connections, threads, report=True)
+        _wrk(url, warmup, connections, threads, report=False, headers=headers)
+    output = _wrk(url, seconds, connections, threads, report=True, headers=headers)
     line = next((x for x in output.splitlines() if x.startswith("BENCH_JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no report for {url}:\n{output}")
@@ -110,16 +117,22 @@ def post_comments(
     def reader(number: int) -> None:
         rng = random.Random(number)
         try:
-            status, headers, html = _request(
+            status, _headers, _html = _request(
                 port, "GET", page_path, headers={"User-Agent": BROWSER}
+            )
+            if status != 200:
+                raise RuntimeError(f"post page answered {status}")
+            # The page holds no token (the same for every reader): fetched as comments.js does.
+            status, headers, answer = _request(
+                port, "GET", "/comments/token/", headers={"User-Agent": BROWSER}
             )
             cookies = SimpleCookie()
             for value in headers.get_all("Set-Cookie") or []:
                 cookies.load(value)
             csrf_cookie = cookies["csrftoken"].value
-            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-            if status != 200 or token is None:
-                raise RuntimeError(f"post page answered {status} without a form token")
+            token = json.loads(answer)["token"] if status == 200 else None
+            if token is None:
+                raise RuntimeError(f"token endpoint answered {status}")
         except Exception as error:
             with lock:
                 failures.append(f"reader {number}: {error!r}")
@@ -137,7 +150,7 @@ def post_comments(
         while time.monotonic() < clock["deadline"]:
             form = urlencode(
                 {
-                    "csrfmiddlewaretoken": token.group(1).decode(),
+                    "csrfmiddlewaretoken": token,
                     "author_name": f"Bench reader {number}",
                     "author_email": rng.choice(emails),
                     "body": " ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 40))),

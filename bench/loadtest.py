@@ -43,11 +43,12 @@ def submit_concurrently(
         rng = random.Random(number)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         try:
-            conn.request("GET", post_path, headers=HEADERS)
-            page = conn.getresponse()
-            body = page.read()
-            cookie = page.getheader("Set-Cookie", "").split(";")[0]
-            token = TOKEN.search(body).group(1).decode()
+            # The post page holds no token (the same bytes for every reader): fetch it as
+            # comments.js does.
+            conn.request("GET", "/comments/token/", headers=HEADERS)
+            answer = conn.getresponse()
+            token = json.loads(answer.read())["token"]
+            cookie = answer.getheader("Set-Cookie", "").split(";")[0]
             for index in range(per_client):
                 marker = uuid.uuid4().hex
                 fields = {"csrfmiddlewaretoken": token, "body": f"Load {marker}"}

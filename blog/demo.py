@@ -45,16 +45,30 @@ def seed_posts(*, now: datetime.datetime | None = None) -> dict[str, object]:
         )
         users[username] = user
 
-    moderator, created = User.objects.get_or_create(
-        username="moderator", defaults={"is_staff": True, "email": "moderator@example.org"}
+    # Staff comment under their account's name, so the demo accounts have proper ones.
+    moderator, created = User.objects.update_or_create(
+        username="moderator",
+        defaults={"first_name": "Nia", "last_name": "Kowalski"},
+        create_defaults={
+            "is_staff": True,
+            "email": "moderator@example.org",
+            "first_name": "Nia",
+            "last_name": "Kowalski",
+        },
     )
     if created:
         moderator.set_password(DEMO_PASSWORD)
         moderator.save()
     moderator.groups.add(moderators_group)
 
-    if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        User.objects.create_superuser(
+            "admin", "admin@example.org", DEMO_PASSWORD, first_name="Sam", last_name="Whitfield"
+        )
+    elif not admin.get_full_name():
+        admin.first_name, admin.last_name = "Sam", "Whitfield"
+        admin.save()
 
     series = {}
     for name, description in SERIES:

@@ -1,24 +1,36 @@
-"""Shared cache of rendered post pages for anonymous readers.
+"""Shared cache of rendered post pages for anonymous readers, and their HTTP caching.
 
 A hit is served without touching the database: the slug leads to the post's id, and one
 cache read brings the post's current version and the page, which is kept with the version
 it was rendered at (an older one is a miss). Saving or deleting the post, and
 any change in its discussion, bumps the version after the commit (``bump``), so the next
-reader gets a fresh render. Readers with a session (staff, and readers with a comment
-awaiting moderation or a message to see) always get a fresh render. The page's CSRF token
-is per reader: the cached copy holds a placeholder that each response replaces with the
-reader's own token.
+reader gets a fresh render. Readers with a session (signed-in users, and readers with a
+comment awaiting moderation or a message to see) always get a fresh, private render.
+
+An anonymous reader's page holds nothing of theirs (the comment form's CSRF token is
+fetched by comments.js when they start writing), so it is the same bytes for everyone and
+a CDN or nginx may keep it: ``Cache-Control: public`` with a short ``s-maxage``, and a
+strong ``ETag`` made of the post's version, the comment page and the language, so a
+revalidation (``If-None-Match``) is answered ``304`` from one small cache read
+(``PageCacheMiddleware``, before sessions, authentication and CSRF).
 """
 
+import re
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.middleware.csrf import get_token
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
-
-CSRF_PLACEHOLDER = "__colloquy_csrf_token__"
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.translation import get_language, get_language_from_request
 
 
 def _version_key(post_id: int) -> str:
@@ -29,8 +41,12 @@ def _slug_key(slug: str) -> str:
     return f"colloquy:slug:{slug}"
 
 
-def _page_key(post_id: int, page: int) -> str:
-    return f"colloquy:page:{post_id}:{page}:{get_language()}"
+def _page_key(post_id: int, page: int, language: str) -> str:
+    return f"colloquy:page:{post_id}:{page}:{language}"
+
+
+def _etag_key(post_id: int, page: int, language: str) -> str:
+    return f"colloquy:etag:{post_id}:{page}:{language}"
 
 
 # slug → post id, per process: the mapping only goes stale when a slug changes, and then
@@ -48,26 +64,70 @@ def bump(post_id: int) -> None:
     cache.set(_version_key(post_id), time.time_ns(), None)
 
 
-def cacheable(request) -> bool:
+def anonymous(request) -> bool:
+    """A reader whose page holds nothing of their own: the same bytes for everyone."""
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
-        and _seconds() > 0
     )
 
 
+def cacheable(request) -> bool:
+    return anonymous(request) and _seconds() > 0
+
+
 def version(post_id: int):
-    """The post's current version: read it before rendering, and store the page under it."""
-    return cache.get(_version_key(post_id), 0)
+    """The post's current version: read it before rendering, and store the page under it.
+
+    A version lost from the cache starts again from the clock, never from an old value a
+    browser may still hold in an ETag."""
+    found = cache.get(_version_key(post_id))
+    if found is None:
+        cache.add(_version_key(post_id), time.time_ns(), None)
+        found = cache.get(_version_key(post_id), 0)
+    return found
 
 
-def lookup(slug: str, *, page: int) -> tuple[int, list[bytes]] | None:
-    """(post id, the page as encoded pieces around the CSRF token) from the cache, or None.
+def etag(post_id: int, version, page: int, language: str) -> str:
+    return f'"{post_id}-{version}-{page}-{language}"'
+
+
+def lookup(slug: str, *, page: int, language: str | None = None) -> tuple[int, str, bytes] | None:
+    """(post id, ETag, the page's bytes) from the cache, or None.
 
     One cache round trip when the slug is known to this process: the version and the page
     come in one ``get_many``, and a page stored under an older version is a miss.
     """
+    post_id = _post_id(slug)
+    if post_id is None:
+        return None
+    language = language or get_language()
+    keys = [_version_key(post_id), _page_key(post_id, page, language)]
+    found = cache.get_many(keys)
+    entry = found.get(keys[1])
+    current = found.get(keys[0])
+    if entry is None or entry[0] != current:
+        return None
+    return post_id, etag(post_id, current, page, language), entry[1]
+
+
+def still_valid(slug: str, *, page: int, language: str, tag: str) -> int | None:
+    """The post id when ``tag`` is the ETag of the page the cache holds now, else None.
+
+    Reads the version and a small marker stored with the page, not the page itself."""
+    post_id = _post_id(slug)
+    if post_id is None:
+        return None
+    keys = [_version_key(post_id), _etag_key(post_id, page, language)]
+    found = cache.get_many(keys)
+    current = found.get(keys[0])
+    if current is None or found.get(keys[1]) != current:
+        return None
+    return post_id if tag == etag(post_id, current, page, language) else None
+
+
+def _post_id(slug: str) -> int | None:
     post_id = _slugs.get(slug)
     if post_id is None:
         post_id = cache.get(_slug_key(slug))
@@ -76,32 +136,134 @@ def lookup(slug: str, *, page: int) -> tuple[int, list[bytes]] | None:
         if len(_slugs) >= _SLUGS_KEPT:
             _slugs.clear()
         _slugs[slug] = post_id
-    found = cache.get_many([_version_key(post_id), _page_key(post_id, page)])
-    entry = found.get(_page_key(post_id, page))
-    if entry is None or entry[0] != found.get(_version_key(post_id), 0):
-        return None
-    return post_id, entry[1]
+    return post_id
 
 
-def store(post, *, page: int, html: str, version) -> list[bytes]:
-    """Keep the page, encoded once and split where each reader's token goes, under the
-    version read before it was rendered (a change during the render makes it a miss)."""
-    pieces = html.encode().split(CSRF_PLACEHOLDER.encode())
+def store(post, *, page: int, html: str, version) -> tuple[str, bytes]:
+    """Keep the page, encoded once, under the version read before it was rendered (a
+    change during the render makes it a miss); returns its ETag and bytes."""
+    body = html.encode()
+    language = get_language()
     timeout = _seconds()
-    if post.comments_close_at:
+    now = timezone.now()
+    if post.comments_close_at and post.comments_close_at > now:
         # The form must go when comments close: keep the page no longer than that.
-        left = (post.comments_close_at - timezone.now()).total_seconds()
+        left = (post.comments_close_at - now).total_seconds()
         timeout = max(0, min(timeout, int(left)))
     _slugs[post.slug] = post.pk  # a miss through a stale slug mapping heals it here
     if timeout:
         cache.set_many(
-            {_slug_key(post.slug): post.pk, _page_key(post.pk, page): (version, pieces)},
+            {
+                _slug_key(post.slug): post.pk,
+                _page_key(post.pk, page, language): (version, body),
+                _etag_key(post.pk, page, language): version,
+            },
             timeout,
         )
-    return pieces
+    return etag(post.pk, version, page, language), body
 
 
-def personalise(request, pieces: list[bytes]) -> bytes:
-    if len(pieces) == 1:
-        return pieces[0]
-    return get_token(request).encode().join(pieces)
+def make_public(response) -> None:
+    """Any cache may keep it for PAGE_CACHE_S_MAXAGE seconds, then serve it stale while it
+    revalidates; browsers revalidate every time (a new comment should show on reload)."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.PAGE_CACHE_S_MAXAGE,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+    )
+
+
+def make_private(response) -> None:
+    patch_cache_control(response, private=True, no_cache=True)
+
+
+def matches(request, tag: str) -> bool:
+    wanted = request.META.get("HTTP_IF_NONE_MATCH", "")
+    return bool(wanted) and (wanted.strip() == "*" or tag in (t.strip() for t in wanted.split(",")))
+
+
+def not_modified(tag: str) -> HttpResponseNotModified:
+    response = HttpResponseNotModified()
+    response.headers["ETag"] = tag
+    make_public(response)
+    return response
+
+
+def full_response(tag: str, body: bytes, language: str) -> HttpResponse:
+    response = HttpResponse(body)
+    response.headers["Content-Length"] = str(len(body))
+    response.headers["ETag"] = tag
+    response.headers["Content-Language"] = language
+    make_public(response)
+    return response
+
+
+def public_when_anonymous(view):
+    """For pages that hold nothing of the reader's (lists, archives, feeds): public with an
+    ETag of the content for anonymous readers, answered 304 when it still matches (after
+    rendering: these are cheap); private for signed-in users."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming:
+            return response
+        if not anonymous(request) or response.cookies:
+            make_private(response)
+            return response
+        make_public(response)
+        set_response_etag(response)
+        return get_conditional_response(request, etag=response.headers["ETag"], response=response)
+
+    return wrapped
+
+
+class PageCacheMiddleware:
+    """Answers a page-cache hit (or a 304 revalidation) for an anonymous reader before the
+    rest of the middleware stack: no session, authentication, CSRF or URL resolving.
+
+    Placed after SecurityMiddleware (its headers still apply); it adds what the
+    middleware it skips would have: Vary and Content-Language (LocaleMiddleware),
+    X-Frame-Options and the Content-Security-Policy.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._pattern = None
+
+    def _slug(self, path: str) -> str | None:
+        if self._pattern is None:
+            prefix, _sep, suffix = reverse("blog:post", args=["slug-here"]).partition("slug-here")
+            self._pattern = re.compile(rf"^{re.escape(prefix)}([-a-zA-Z0-9_]+){re.escape(suffix)}$")
+        found = self._pattern.match(path)
+        return found.group(1) if found else None
+
+    def __call__(self, request):
+        slug = self._slug(request.path_info) if cacheable(request) else None
+        if slug is None:
+            return self.get_response(request)
+        response = self._early(request, slug)
+        return response if response is not None else self.get_response(request)
+
+    def _early(self, request, slug: str):
+        from .viewcount import count
+        from .views import comment_page_number, is_bot
+
+        page = comment_page_number(request)
+        language = get_language_from_request(request)
+        wanted = request.META.get("HTTP_IF_NONE_MATCH")
+        if wanted and (post_id := still_valid(slug, page=page, language=language, tag=wanted)):
+            response = not_modified(wanted)
+        elif hit := lookup(slug, page=page, language=language):
+            post_id, tag, body = hit
+            response = full_response(tag, body, language)
+        else:
+            return None
+        if request.method == "GET" and not is_bot(request):
+            count(post_id)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+        response.headers["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
+        return response

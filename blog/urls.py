@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import feeds, views
+from .pagecache import public_when_anonymous as public
 
 
 class UnicodeSlugConverter:
@@ -20,13 +21,14 @@ register_converter(UnicodeSlugConverter, "unicode_slug")
 app_name = "blog"
 
 urlpatterns = [
-    path("", views.post_list, name="post_list"),
-    path("feed/", feeds.LatestPostsFeed(), name="feed"),
+    path("", public(views.post_list), name="post_list"),
+    path("feed/", public(feeds.LatestPostsFeed()), name="feed"),
+    path("subscribe/", public(views.subscribe), name="subscribe"),
     path("search/", views.search, name="search"),
     path("posts/<slug:slug>/", views.post_detail, name="post"),
-    path("series/", views.series_list, name="series_list"),
-    path("series/<unicode_slug:slug>/", views.series_detail, name="series"),
-    path("series/<unicode_slug:slug>/feed/", feeds.SeriesFeed(), name="series_feed"),
-    path("authors/<slug:slug>/", views.author_detail, name="author"),
-    path("archive/<int:year>/<int:month>/", views.month_archive, name="month_archive"),
+    path("series/", public(views.series_list), name="series_list"),
+    path("series/<unicode_slug:slug>/", public(views.series_detail), name="series"),
+    path("series/<unicode_slug:slug>/feed/", public(feeds.SeriesFeed()), name="series_feed"),
+    path("authors/<slug:slug>/", public(views.author_detail), name="author"),
+    path("archive/<int:year>/<int:month>/", public(views.month_archive), name="month_archive"),
 ]

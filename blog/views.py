@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from . import pagecache, viewcount
@@ -95,32 +96,38 @@ def post_detail(request, slug):
     cacheable = pagecache.cacheable(request)
     page = comment_page_number(request)
     if cacheable and (hit := pagecache.lookup(slug, page=page)):
-        post_id, pieces = hit
+        post_id, tag, body = hit
         if counted:
             viewcount.count(post_id)
-        return HttpResponse(pagecache.personalise(request, pieces))
+        if pagecache.matches(request, tag):
+            return pagecache.not_modified(tag)
+        return pagecache.full_response(tag, body, get_language())
     post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
     if page > 1 and page > (last := last_comment_page(request, post) or page):
         # Past the end: no render and no cache entry per made-up page number.
         query = f"?cpage={last}" if last > 1 else ""
         return HttpResponseRedirect(f"{post.get_absolute_url()}{query}#comments")
-    if post.is_published and cacheable:
-        version = pagecache.version(post.pk)
-        html = render_to_string(
-            "blog/post_detail.html",
-            {"post": post, "csrf_token": pagecache.CSRF_PLACEHOLDER},
-            request,
-        )
-        pieces = pagecache.store(post, page=page, html=html, version=version)
-        response = HttpResponse(pagecache.personalise(request, pieces))
+    if post.is_published and pagecache.anonymous(request):
+        # Nothing of the reader's in the page (no CSRF token): the same bytes for everyone.
+        version = pagecache.version(post.pk) if cacheable else None
+        html = render_to_string("blog/post_detail.html", {"post": post, "csrf_token": ""}, request)
+        if cacheable:
+            tag, body = pagecache.store(post, page=page, html=html, version=version)
+            response = pagecache.full_response(tag, body, get_language())
+        else:
+            response = HttpResponse(html)
+            pagecache.make_public(response)
     else:
         response = render(request, "blog/post_detail.html", {"post": post})
     if not post.is_published:
         # A draft preview must never be cached by a browser or proxy.
         add_never_cache_headers(response)
-    elif counted:
-        # HEAD comes from link checkers and uptime monitors, not from readers.
-        viewcount.count(post.pk)
+    else:
+        if not pagecache.anonymous(request):
+            pagecache.make_private(response)  # a signed-in reader's or one with held comments
+        if counted:
+            # HEAD comes from link checkers and uptime monitors, not from readers.
+            viewcount.count(post.pk)
     return response
 
 
@@ -192,7 +199,21 @@ def search(request):
         page = _page(request, posts)
         for post in page:
             post.snippet_html = highlight(post.snippet)
-    return render(request, "blog/search.html", {"q": terms, "page": page})
+    # Comments, from the provider settings name (blog imports nothing from comments).
+    provider = getattr(settings, "COMMENTS_SEARCH", "")
+    comment_hits = import_string(provider)(terms) if terms and provider else None
+    return render(
+        request,
+        "blog/search.html",
+        {"q": terms, "page": page, "comment_hits": comment_hits},
+    )
+
+
+@require_safe
+def subscribe(request):
+    """What the menu's "Feed" opens: a page a person can read, that explains feeds and
+    links them (the Atom itself stays at its own address for feed readers)."""
+    return render(request, "blog/subscribe.html", {"series_list": Series.objects.all()})
 
 
 def robots_txt(request):

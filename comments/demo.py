@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
+from .identity import account_name
 from .models import Comment
 from .services import comment_create_as_is, role_on_post
 
@@ -65,5 +66,4 @@ def seed_comments(posts: dict) -> int:
 
 
 def _display(user) -> str:
-    profile = getattr(user, "author_profile", None)
-    return profile.display_name if profile else user.get_username().capitalize()
+    return account_name(user) or user.get_username()

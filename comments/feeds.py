@@ -1,4 +1,8 @@
-"""Atom feed of a post's approved comments."""
+"""Atom feed of a post's approved comments: each with its writer's label (name, or
+"Anonymous 13:41") and badge as plain text, and the quote it answers."""
+
+import unicodedata
+from html import escape
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -9,17 +13,34 @@ from django.utils.translation import gettext as _
 from blog.models import Post
 
 from .models import Comment
+from .text import normalise_whitespace
+from .thread import labels_for_post
 
 FEED_LENGTH = 50
 
 
-def isolate(name: str) -> str:
-    """Plain text's <bdi>: a right-to-left override in a name stays inside the name."""
-    return f"\u2068{name}\u2069"
+def plain(name: str) -> str:
+    """The name as plain text: feed readers show titles as text, where direction marks
+    and overrides are invisible and can turn the words around them; they are dropped."""
+    kept = "".join(c for c in name if unicodedata.category(c) not in {"Cf", "Cc"})
+    return " ".join(kept.split())
+
+
+class StableAtomFeed(Atom1Feed):
+    """An empty feed says it was updated when the post was published, not "now": the same
+    bytes for every reader, so caches can keep it and revalidate it."""
+
+    def latest_post_date(self):
+        if any(item.get("updateddate") or item.get("pubdate") for item in self.items):
+            return super().latest_post_date()
+        return self.feed.get("published") or super().latest_post_date()
 
 
 class PostCommentsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StableAtomFeed
+
+    def feed_extra_kwargs(self, post):
+        return {"published": post.published_at}
 
     def get_object(self, request, slug):
         return get_object_or_404(Post.objects.published(), slug=slug)
@@ -31,22 +52,52 @@ class PostCommentsFeed(Feed):
         return post.get_absolute_url() + "#comments"
 
     def items(self, post):
-        return Comment.objects.visible().filter(post=post).order_by("-submitted_at")[:FEED_LENGTH]
+        items = list(
+            Comment.objects.visible()
+            .filter(post=post)
+            .select_related("reply_to")
+            .order_by("-submitted_at")[:FEED_LENGTH]
+        )
+        labels = labels_for_post(post.pk)
+        for item in items:
+            item.label = plain(labels.get(item.pk) or item.display_name)
+            answered = item.reply_to
+            item.answered_label = ""
+            if answered is not None and answered.status == Comment.Status.APPROVED:
+                item.answered_label = plain(labels.get(answered.pk) or answered.display_name)
+            # As on the page: a quote shows only words its source still shows.
+            item.quote_shown = bool(
+                item.quote
+                and answered is not None
+                and answered.status == Comment.Status.APPROVED
+                and normalise_whitespace(item.quote) in normalise_whitespace(answered.body)
+            )
+        return items
+
+    def _writer(self, item) -> str:
+        badge = {"author": _("Author"), "moderator": _("Moderator")}.get(item.role)
+        return f"{item.label} · {badge}" if badge else item.label
 
     def item_title(self, item):
-        return _("%(name)s on “%(title)s”") % {
-            "name": isolate(item.display_name),
-            "title": item.post.title,
-        }
+        return _("%(name)s on “%(title)s”") % {"name": self._writer(item), "title": item.post.title}
 
     def item_description(self, item):
-        return item.body_html
+        if not item.quote:
+            return item.body_html
+        if not item.quote_shown:
+            removed = escape(_("quoted text removed by a moderator"))
+            return f"<blockquote><p><em>{removed}</em></p></blockquote>{item.body_html}"
+        source = (
+            _("quoting %(name)s") % {"name": item.answered_label} if item.answered_label else ""
+        )
+        cite = f"<p>— {escape(source)}</p>" if source else ""
+        return f"<blockquote><p>{escape(item.quote)}</p>{cite}</blockquote>{item.body_html}"
 
     def item_link(self, item):
         return item.get_absolute_url()
 
     def item_author_name(self, item):
-        return isolate(item.display_name)
+        return self._writer(item)
 
     def item_pubdate(self, item):
         return item.submitted_at

@@ -1,6 +1,8 @@
 """Threaded comments (django-mptt) and the revisions that keep every earlier text."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
@@ -86,6 +88,12 @@ class Comment(MPTTModel):
     notify_replies = models.BooleanField(_("notify me of replies"), default=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     edit_note = models.CharField(_("public edit note"), max_length=300, blank=True)
+    # Site search (comments.search): kept by PostgreSQL itself, as the posts' is.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("body", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     # The nested-set fields, declared here so indexes can name them; only tree.py uses them.
     lft = models.PositiveIntegerField(editable=False)
@@ -108,6 +116,7 @@ class Comment(MPTTModel):
             models.Index(fields=["status", "submitted_at"]),
             # The policy asks "has this email an approved comment?" case-insensitively.
             models.Index(Upper("author_email"), "status", name="comment_email_status"),
+            GinIndex(fields=["search_vector"], name="comment_search"),
             # The moderation queue finds each held writer's earlier comments by address too.
             models.Index(fields=["ip_hash"], name="comment_ip_hash"),
         ]
@@ -188,3 +197,26 @@ class EmailAddress(models.Model):
     def save(self, *args, **kwargs):
         self.email = normalise_email(self.email)
         super().save(*args, **kwargs)
+
+
+class ReservedNameQuerySet(models.QuerySet):
+    def names(self):
+        return self.values_list("name", flat=True)
+
+
+class ReservedName(models.Model):
+    """A name no reader may comment under (a former author, the group's name, a clinic),
+    besides the names of the site's own people, which are reserved without a row here."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    note = models.CharField(_("why it is reserved"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    objects = ReservedNameQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("reserved name")
+
+    def __str__(self) -> str:
+        return self.name

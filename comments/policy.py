@@ -19,9 +19,12 @@ for its own, the form view for those made before it (see ``count_attempt`` below
 """
 
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 
 from .permissions import can_moderate_post
 
@@ -81,3 +84,43 @@ def after_insert_many(*, comments, sources: list[str]) -> None:
 def assess(*, comment, honeypot: str = "") -> Assessment:
     policy = import_string(settings.COMMENTS_POLICY)
     return policy(comment=comment, honeypot=honeypot)
+
+
+# What readers are told about moderation. ``settings.COMMENTS_READER_INFO`` names a module
+# with ``policy_summary() -> list[str]`` (beside the form), ``explain_hold(reasons) ->
+# list[str]`` (to the writer of a held comment) and ``refusal_reasons(ids) -> {id: str}``
+# (the moderator's reason, to the writer of a rejected or removed comment).
+SUMMARY_CACHE_KEY = "comments:policy-summary"
+
+
+def _reader_info():
+    name = getattr(settings, "COMMENTS_READER_INFO", "")
+    return import_module(name) if name else None
+
+
+def policy_summary() -> list[str]:
+    """Kept in the cache, per language: every post page shows it, and it changes only when
+    the policy does (the provider then calls ``forget_policy_summary``)."""
+    info = _reader_info()
+    if info is None:
+        return []
+    known = cache.get(SUMMARY_CACHE_KEY) or {}
+    language = get_language()
+    if language not in known:
+        known[language] = info.policy_summary()
+        cache.set(SUMMARY_CACHE_KEY, known, 3600)
+    return known[language]
+
+
+def forget_policy_summary() -> None:
+    cache.delete(SUMMARY_CACHE_KEY)
+
+
+def explain_hold(reasons: list[str]) -> list[str]:
+    info = _reader_info()
+    return info.explain_hold(reasons) if info is not None else []
+
+
+def refusal_reasons(ids) -> dict[int, str]:
+    info = _reader_info()
+    return info.refusal_reasons(ids) if info is not None and ids else {}

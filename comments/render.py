@@ -23,6 +23,8 @@ class Words:
     author: str
     moderator: str
     awaiting: str
+    not_published: str
+    moderator_reason: str
     removed: str
     edited: str
     earlier_version: str
@@ -47,6 +49,8 @@ class Words:
             author=escape(_("Author")),
             moderator=escape(_("Moderator")),
             awaiting=escape(_("Awaiting moderation")),
+            not_published=escape(_("Not published")),
+            moderator_reason=escape(_("A moderator did not publish this comment. Their reason:")),
             removed=escape(_("This comment was removed by a moderator.")),
             edited=escape(_("Edited by a moderator")),
             earlier_version=escape(_("quoted from an earlier version")),
@@ -73,9 +77,11 @@ class Words:
 
 
 def _name(entry, words: Words) -> str:
-    if entry is None or not entry.author_name:
+    """The comment's label: its name, "Anonymous 13:41" (thread.label_anonymous), or "a
+    removed comment"."""
+    if entry is None or not entry.label:
         return words.anonymous
-    return escape(entry.author_name)
+    return escape(entry.label)
 
 
 def _source_name(entry, words: Words) -> str:
@@ -113,6 +119,8 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
     role = entry.role
     if entry.own_pending:
         classes += " comment-pending"
+    elif entry.own_refused:
+        classes += " comment-refused"
     if role:
         classes += f" comment-by-{role}"
     parts = [
@@ -139,7 +147,12 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         )
     if entry.own_pending:
         parts.append(f' <strong class="badge badge-pending">{words.awaiting}</strong>')
+    elif entry.own_refused:
+        parts.append(f' <strong class="badge badge-refused">{words.not_published}</strong>')
     parts.append("</header>")
+    if entry.own_refused:
+        reason = escape(entry.refusal_reason) if entry.refusal_reason else "—"
+        parts.append(f'<p class="refusal-reason">{words.moderator_reason} {reason}</p>')
     if entry.quote_removed:
         # The source no longer shows these words: neither does the quote.
         parts.append(
@@ -169,7 +182,7 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
             else ""
         )
         parts.append(f'<p class="comment-edited">{words.edited}{note}{when}</p>')
-    can_reply = comments_open and not entry.own_pending
+    can_reply = comments_open and not entry.own_pending and not entry.own_refused
     if can_reply or entry.parent_id is not None:
         parts.append('<footer class="comment-actions">')
         if can_reply:

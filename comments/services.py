@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from blog import pagecache
 
-from . import tree
+from . import identity, tree
 from .models import Comment, CommentRevision
 from .permissions import role_on_post
 from .policy import after_insert, after_insert_many, assess, count_attempt
@@ -78,13 +78,17 @@ def comment_submit(
     name = clean_line(submission.author_name)
     quote = normalise_whitespace(clean_input(submission.quote))
     user = user if user is not None and user.is_authenticated else None
-    if user is not None and not name:
-        profile = getattr(user, "author_profile", None)
-        name = profile.display_name if profile else (user.get_full_name() or user.get_username())
     ip_hash = hash_ip(ip)
     count_attempt(post=post, user=user, ip_hash=ip_hash)
 
     errors: dict[str, list[str]] = {}
+    if user is not None:
+        # Signed in: the account speaks, under its own name; a typed name is ignored.
+        name = identity.account_name(user)
+        if not name:
+            errors["__all__"] = [identity.no_account_name_message()]
+    elif identity.name_refused(name):
+        errors["author_name"] = [identity.refusal_message()]
     if not post.comments_are_open():
         errors["__all__"] = [_("Comments are closed on this post.")]
     if not body:

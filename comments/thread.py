@@ -17,6 +17,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext
 
 from .models import Comment
+from .policy import refusal_reasons
 from .text import normalise_whitespace
 
 SESSION_KEY = "comments.mine"
@@ -53,7 +54,8 @@ class Entry:
     __slots__ = (
         *FIELDS, "shown", "placeholder", "own_pending", "reply_count", "reply_to",
         "iso_time", "local_time", "edited_iso", "edited_local", "quote_outdated", "indent",
-        "show_in_reply_to", "quoted_text", "quote_removed",
+        "show_in_reply_to", "quoted_text", "quote_removed", "label", "own_refused",
+        "refusal_reason",
     )  # fmt: skip
 
     def __init__(self, row: tuple):
@@ -62,9 +64,12 @@ class Entry:
             self.author_name, self.role, self.body_html, self.quote, self.status,
             self.submitted_at, self.edited_at, self.edit_note, self.quoted_text,
         ) = row  # fmt: skip
-        self.shown = self.placeholder = self.own_pending = self.quote_removed = False
+        self.shown = self.placeholder = self.own_pending = self.own_refused = False
+        self.quote_removed = False
+        self.refusal_reason = ""
         self.reply_count = 0  # shown replies below it, at any depth
         self.reply_to = None
+        self.label = self.author_name  # anonymous ones get theirs in label_anonymous()
 
 
 @dataclass
@@ -112,12 +117,16 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
     by_id = {entry.id: entry for entry in entries}
     approved = 0
     APPROVED = Comment.Status.APPROVED
+    REFUSED = {Comment.Status.REJECTED, Comment.Status.REMOVED}
     for entry in entries:
         if entry.status == APPROVED:
             entry.shown = True
             approved += 1
         elif entry.status in OWN_SHOWN and entry.id in mine:
             entry.shown = entry.own_pending = True
+        elif entry.status in REFUSED and entry.id in mine:
+            # Its writer learns it was not published, and why; nobody else sees it.
+            entry.shown = entry.own_refused = True
         if entry.reply_to_id is not None:
             entry.reply_to = by_id.get(entry.reply_to_id)
         if entry.quote:
@@ -132,7 +141,62 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
             if parent is not None:
                 real = entry.shown and not entry.placeholder
                 parent.reply_count += entry.reply_count + (1 if real else 0)
-    return approved, [entry for entry in entries if entry.shown]
+    shown = [entry for entry in entries if entry.shown]
+    label_anonymous(shown)
+    return approved, shown
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(timezone.get_current_timezone_name())
+
+
+def label_anonymous(entries) -> None:
+    """ "Anonymous 13:41", so readers can cite a comment with no name, as they do on the
+    model blog; comments that would share a label get "13:41 (2)", "(3)"… in submission order.
+
+    Numbered over the whole post (labels do not change with the comment page) and over
+    approved comments only, so a label says nothing of comments the page does not show;
+    the writer's own held comments are numbered after them. A placeholder has no name.
+    """
+    zone = _zone()
+    anonymous = gettext("Anonymous")
+    removed = gettext("a removed comment")
+    groups: dict[str, list] = {}
+    for entry in entries:
+        if entry.placeholder:
+            entry.label = removed
+        elif not entry.author_name:
+            moment = datetime.datetime.fromtimestamp(entry.submitted_at, zone)
+            groups.setdefault(f"{moment.hour:02d}:{moment.minute:02d}", []).append(entry)
+    for minute, group in groups.items():
+        group.sort(key=lambda entry: (entry.status != "approved", entry.submitted_at, entry.id))
+        for number, entry in enumerate(group, start=1):
+            entry.label = f"{anonymous} {minute}" + (f" ({number})" if number > 1 else "")
+
+
+def label_of(comment: Comment) -> str:
+    """The label the post page gives ``comment`` (an approved one): its name, or
+    "Anonymous 13:41 (2)". One query, for pages that show a single comment."""
+    if comment.author_name:
+        return comment.author_name
+    return labels_for_post(comment.post_id).get(comment.pk, "")
+
+
+def labels_for_post(post_id: int) -> dict[int, str]:
+    """id → label of the post's approved anonymous comments, as the post page gives them.
+    One query (for the reply page and the feed)."""
+    rows = Comment.objects.filter(
+        post_id=post_id, status=Comment.Status.APPROVED, author_name=""
+    ).values_list("id", _epoch("submitted_at"))
+    entries = []
+    for pk, seconds in rows:
+        entry = Entry.__new__(Entry)
+        entry.id, entry.submitted_at, entry.author_name = pk, seconds, ""
+        entry.placeholder = entry.own_pending = False
+        entry.label, entry.status = "", Comment.Status.APPROVED
+        entries.append(entry)
+    label_anonymous(entries)
+    return {entry.id: entry.label for entry in entries}
 
 
 def _quote_still_shown(entry: Entry) -> bool:
@@ -148,16 +212,16 @@ def _quote_still_shown(entry: Entry) -> bool:
 def _localise(entries: list[Entry]) -> None:
     """Times in the site's zone, formatted here once: Django's ``date`` filter costs
     ~50 µs a call, this a few."""
-    zone = ZoneInfo(timezone.get_current_timezone_name())
+    zone = _zone()
     months = [""] + [str(MONTHS_3[number]).capitalize() for number in range(1, 13)]
-    at = gettext("at")
     cap = visual_depth_cap()
 
     def local(seconds: float):
         moment = datetime.datetime.fromtimestamp(seconds, zone)
         return (
             moment.isoformat(timespec="seconds"),
-            f"{moment.day} {months[moment.month]} {moment.year} {at} "
+            # "3 Dec 2026, 13:41": the time readers cite, always in the page.
+            f"{moment.day} {months[moment.month]} {moment.year}, "
             f"{moment.hour:02d}:{moment.minute:02d}",
         )
 
@@ -196,6 +260,11 @@ def discussion_for(post, *, page: int = 1, mine: set[int] = frozenset()) -> Disc
     shown = [entry for entry in entries if entry.tree_id in page_trees]
     shown.sort(key=lambda entry: order[entry.tree_id])  # stable: keeps tree order
     _localise(shown)
+    refused = [entry for entry in shown if entry.own_refused]
+    if refused:  # only for a writer whose comment was turned down: no query otherwise
+        reasons = refusal_reasons([entry.id for entry in refused])
+        for entry in refused:
+            entry.refusal_reason = reasons.get(entry.id, "")
     return Discussion(approved, shown, page, num_pages, len(roots))
 
 

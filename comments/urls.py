@@ -1,12 +1,15 @@
 from django.urls import path
 
+from blog.pagecache import public_when_anonymous as public
+
 from . import feeds, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("post/<int:post_id>/", views.post_comment, name="post"),
+    path("token/", views.csrf_token, name="token"),
     path("<int:pk>/", views.permalink, name="permalink"),
     path("<int:pk>/reply/", views.reply, name="reply"),
-    path("feed/<slug:slug>/", feeds.PostCommentsFeed(), name="feed"),
+    path("feed/<slug:slug>/", public(feeds.PostCommentsFeed()), name="feed"),
 ]

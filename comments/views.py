@@ -6,20 +6,22 @@ from urllib.parse import unquote_to_bytes
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError
-from django.http import Http404, HttpResponseRedirect
-from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE, get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Post
 
 from .addresses import is_confirmed
 from .forms import CommentForm
+from .identity import commenter
 from .models import Comment
-from .policy import SubmissionRefused, count_attempt
+from .policy import SubmissionRefused, count_attempt, explain_hold, policy_summary
 from .services import PARENT_UNAVAILABLE, Submission, comment_submit, hash_ip
-from .thread import own_pending_ids, page_of, remember_own
+from .thread import label_of, own_pending_ids, page_of, remember_own
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +37,14 @@ def _form_page(request, post, form, *, parent=None, status=200):
     return render(
         request,
         "comments/comment_form_page.html",
-        {"post": post, "form": form, "parent": parent},
+        {
+            "post": post,
+            "form": form,
+            "parent": parent,
+            "parent_label": label_of(parent) if parent else "",
+            "commenter": commenter(request.user, post),
+            "policy_summary": policy_summary(),
+        },
         status=status,
     )
 
@@ -175,13 +184,24 @@ def post_comment(request, post_id: int):
               "link in your inbox (we send one at a time, so it may be in an earlier email)."),
         )  # fmt: skip
     if comment.status == Comment.Status.APPROVED:
+        if not request.user.is_authenticated:
+            remember_own(request, comment)  # its writer hears if a moderator removes it
+        # The message (a cookie) also makes the next page theirs, fresh, not a shared copy
+        # a CDN may hold for a few seconds more: the writer sees their comment at once.
+        messages.success(request, _("Thank you. Your comment is posted."))
         return HttpResponseRedirect(comment_url(comment, page_of(comment)))
     # Held, or filed as spam: the same answer and the same page (the writer sees it
-    # "awaiting moderation"), so a spammer cannot tell they were caught.
+    # "awaiting moderation"), so a spammer cannot tell they were caught. Spam is explained
+    # as the address rule would explain a held comment, not by what caught it.
     remember_own(request, comment)
+    reasons = comment.status_reasons
+    if comment.status != Comment.Status.PENDING:
+        reasons = ["first comment from this email" if comment.author_email else "no email given"]
+    why = " ".join(explain_hold(reasons))
     messages.info(
         request,
-        _("Thank you. Your comment is awaiting moderation; only you can see it for now."),
+        _("Thank you. Your comment is awaiting moderation; only you can see it for now.")
+        + (f" {why}" if why else ""),
     )
     page = page_of(comment, mine=own_pending_ids(request) | {comment.pk})
     return HttpResponseRedirect(comment_url(comment, page))
@@ -247,3 +267,14 @@ def permalink(request, pk: int):
     if page is None:
         raise Http404(_("This comment is not available."))
     return HttpResponseRedirect(comment_url(comment, page))
+
+
+@never_cache
+@require_GET
+def csrf_token(request):
+    """The reader's CSRF token for the comment form, fetched by comments.js when they start
+    writing: the post page itself holds none, so every anonymous reader gets the same bytes
+    and a CDN can keep them."""
+    response = JsonResponse({"token": get_token(request)})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ModerationConfig(AppConfig):
     name = "moderation"
     verbose_name = "Moderation"
+
+    def ready(self):
+        # Imported for their signal receivers: the readers' policy summary and the cached
+        # rules are dropped when the policy or a blocked term changes.
+        from . import reader_info, rules  # noqa: F401

@@ -171,3 +171,25 @@ def confirmation_requested(comment_id: int) -> None:
         # Not sent, so not pending: the reader's next comment may try again.
         addresses.confirmation_mail_release(address=comment.author_email, claimed_at=claimed_at)
         raise
+
+
+def comment_not_published(comment_id: int, reason: str) -> None:
+    """One mail to the writer of a comment a moderator rejected or removed, with their text
+    and the moderator's reason. Only where reply mail may go: they left an email, asked to
+    hear about replies, and confirmed the address."""
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    if comment is None or comment.status not in (Comment.Status.REJECTED, Comment.Status.REMOVED):
+        return
+    if not comment.notify_replies or not comment.author_email:
+        return
+    if not addresses.is_confirmed(comment.author_email):
+        return  # the same rule as reply mail: only an address its owner confirmed
+    _send(
+        to=comment.author_email,
+        subject=_("Your comment on “%(title)s” was not published") % {"title": comment.post.title},
+        body=_(
+            "A moderator did not publish your comment. Their reason: %(reason)s\n\n"
+            "What you wrote:\n\n%(body)s"
+        )
+        % {"reason": reason or _("(none given)"), "body": comment.body},
+    )

@@ -18,7 +18,8 @@ from comments.models import Comment
 from comments.policy import Assessment, SubmissionRefused
 from comments.text import count_links, link_hosts
 
-from .models import BlockedTerm, PolicySettings, SubmissionAttempt
+from .models import BlockedTerm, SubmissionAttempt
+from .rules import current as cached_rules
 from .spam import scoring as spam_filter
 
 THROTTLE_WINDOW = datetime.timedelta(minutes=1)
@@ -51,11 +52,11 @@ def _unproven_writer(comment: Comment) -> str:
 def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     if is_trusted(comment.user, comment.post):
         return Assessment(Comment.Status.APPROVED, [])
-    rules = PolicySettings.current()
+    rules, terms = cached_rules()
 
     if honeypot:
         return Assessment(Comment.Status.SPAM, [_("honeypot field filled in")])
-    spam, held = _blocked_terms(comment)
+    spam, held = _blocked_terms(comment, terms)
     if spam:
         return Assessment(Comment.Status.SPAM, spam)
     learned = spam_filter.verdict(comment, rules)  # None: off, or the score is low
@@ -83,7 +84,7 @@ def count_attempt(*, post, user, ip_hash: str) -> None:
     """
     if not ip_hash or is_trusted(user, post):
         return
-    limit = PolicySettings.current().comments_per_minute
+    limit = cached_rules()[0].comments_per_minute
     if not limit:
         return
     now = timezone.now()
@@ -117,12 +118,12 @@ def _forget_attempts(*, before) -> None:
         )
 
 
-def _blocked_terms(comment: Comment) -> tuple[list[str], list[str]]:
+def _blocked_terms(comment: Comment, terms: list[BlockedTerm]) -> tuple[list[str], list[str]]:
     """Reasons to spam and reasons to hold, from the blocked words and link domains."""
     text = " ".join([comment.author_name, comment.author_email, comment.body]).lower()
     hosts = set(link_hosts(comment.body))
     spam, held = [], []
-    for term in BlockedTerm.objects.all():
+    for term in terms:
         if term.kind == BlockedTerm.Kind.DOMAIN:
             hit = any(host == term.value or host.endswith("." + term.value) for host in hosts)
             reason = _("blocked link domain: %(value)s") % {"value": term.value}

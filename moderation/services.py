@@ -73,6 +73,10 @@ def _transition(*, comment, actor, to_status, action, reason="", allowed_from) -
     )
     if to_status == Status.APPROVED and not announced:
         transaction.on_commit(lambda: notifications.reply_published(comment.pk), robust=True)
+    elif to_status in (Status.REJECTED, Status.REMOVED):
+        transaction.on_commit(
+            lambda: notifications.comment_not_published(comment.pk, reason), robust=True
+        )
     return comment
 
 
@@ -336,7 +340,13 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
             comment=comment, actor=None, action=Action.SUBMITTED, to_status=comment.status,
             reason=reason,
         )  # fmt: skip
-    if comment.status == Status.APPROVED and source == "reader":
+    answered = comment.reply_to
+    if (
+        comment.status == Status.APPROVED
+        and source == "reader"
+        and answered is not None
+        and answered.notify_replies  # else no mail to send: spare the query after commit
+    ):
         pk = comment.pk
         transaction.on_commit(lambda: notifications.reply_published(pk), robust=True)
     if source == "reader" and (comment.notify_replies or comment.status == Status.PENDING):

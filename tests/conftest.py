@@ -8,7 +8,16 @@ tests/comments do); pytest uses the nearest one.
 import pytest
 from django.contrib.auth.models import Group
 
+from moderation import rules
 from tests.factories import AuthorFactory, CommentMaker, PostFactory, SuperuserFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_moderation_rules():
+    """The policy's rules are cached across requests; a rolled-back test leaves no trace."""
+    rules.forget()
+    yield
+    rules.forget()
 
 
 @pytest.fixture

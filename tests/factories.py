@@ -19,6 +19,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
+    # Staff comment under their account's name, so every test user has one.
+    first_name = factory.LazyAttribute(lambda user: user.username.capitalize())
+    last_name = "Example"
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     password = factory.PostGenerationMethodCall("set_password", "pw")
 

@@ -208,6 +208,10 @@ def pages(demo: Demo):
         ("search", False, visit("/search/?q=trial")),
         ("comment-errors", False, form_with_errors),
         ("reply", False, visit(f"/comments/{demo.reply_target}/reply/")),
+        ("sign-in", False, visit(f"/accounts/login/?next={demo.post}")),
+        ("subscribe", False, visit("/subscribe/")),
+        # Signed in (the demo moderator): "Commenting as Nia Kowalski · Moderator".
+        ("reply-signed-in", True, visit(f"/comments/{demo.reply_target}/reply/")),
         ("moderation-queue", True, visit("/admin/moderation/pendingcomment/")),
         ("comment-change", True, visit(f"/admin/comments/comment/{demo.reply_target}/change/")),
     ]

@@ -38,6 +38,8 @@ MIDDLEWARE = [
     "config.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, auth and CSRF: an anonymous reader's cached post page (or its 304).
+    "blog.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,12 +155,20 @@ CSRF_FAILURE_VIEW = "config.csrf.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 
 LOGIN_URL = "admin:login"
+# The site's own sign-in link carries ?next=<the page>; these are for when it does not.
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Posts per page on lists.
 POSTS_PER_PAGE = 10
 # Anonymous readers' post pages are served from the shared cache for up to this long
 # (every comment change retires them at once); 0 turns the page cache off.
 POST_PAGE_CACHE_SECONDS = env.int("POST_PAGE_CACHE_SECONDS", default=300)
+# Anonymous readers' pages say Cache-Control: public: a CDN or proxy may serve one this
+# many seconds without asking (an approved comment shows after at most that), then
+# stale for this many more while it revalidates with the ETag.
+PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=5)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=30)
 # Post views are added up in each web process and written every this many views (or
 # seconds), not on every page view; 1 writes each view at once.
 VIEW_COUNT_FLUSH_EVERY = env.int("VIEW_COUNT_FLUSH_EVERY", default=25)
@@ -169,6 +179,8 @@ COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")
 COMMENTS_AFTER_INSERT = "moderation.services.comment_inserted"  # the audit log
 COMMENTS_COUNT_ATTEMPT = "moderation.policy.count_attempt"  # the rate limit, refusals included
 COMMENTS_AFTER_INSERT_MANY = "moderation.services.comments_imported"  # the same, in bulk
+COMMENTS_READER_INFO = "moderation.reader_info"  # what readers are told about moderation
+COMMENTS_SEARCH = "comments.search.search_comments"  # blog's search page lists comments too
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)

@@ -82,6 +82,8 @@ class SpamFilterPolicyAdminMixin:
         ] + super().get_urls()
 
     def retrain_spam_filter_view(self, request):
+        if not can_retrain(request.user):  # before anything is read or created
+            raise PermissionDenied(_("You may not change the moderation policy."))
         info = self.opts.app_label, self.opts.model_name
         back_to = reverse(
             "{}:{}_{}_change".format(self.admin_site.name, *info),
@@ -91,6 +93,10 @@ class SpamFilterPolicyAdminMixin:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         info = self.opts.app_label, self.opts.model_name
+        if object_id is None or not self.has_view_or_change_permission(request):
+            # Django refuses such a request itself; reading the summary would create the
+            # policy row on the way.
+            return super().changeform_view(request, object_id, form_url, extra_context)
         extra_context = {
             **(extra_context or {}),
             **summary_context(),

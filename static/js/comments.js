@@ -59,6 +59,32 @@
   });
 
   var form = document.getElementById("comment-form");
+
+  /* An anonymous reader's post page is the same for everyone (so caches can keep it): its
+     form has no CSRF token. Fetch the reader's own when they start writing, and before
+     sending if they are quicker than that. */
+  var tokenInput = form && form.querySelector("input[name=csrfmiddlewaretoken][data-token-url]");
+  if (tokenInput) {
+    var fetching = null;
+    var fetchToken = function () {
+      if (!fetching) {
+        fetching = fetch(tokenInput.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" })
+          .then(function (response) { return response.ok ? response.json() : Promise.reject(); })
+          .then(function (data) { tokenInput.value = data.token; })
+          .catch(function () { fetching = null; });
+      }
+      return fetching;
+    };
+    form.addEventListener("focusin", fetchToken);
+    form.addEventListener("input", fetchToken);
+    form.addEventListener("submit", function (event) {
+      if (tokenInput.value) { return; }
+      event.preventDefault();
+      // Sent even if the token could not be fetched: the refusal page keeps the text.
+      fetchToken().then(function () { form.submit(); }, function () { form.submit(); });
+    });
+  }
+
   if (!form || !document.querySelector(".comment-list")) { return; }
   var home = document.createComment("comment-form-home");
   form.parentNode.insertBefore(home, form);

@@ -1,4 +1,4 @@
-/* Colloquy: reading a discussion. Relative times (the absolute one on hover and focus),
+/* Colloquy: reading a discussion. Relative times beside the absolute ones,
    collapsible threads, the comment named in the URL highlighted, and the comments new since
    this reader's last visit marked and stepped through.
    Without it the page still reads in full: absolute times, every reply shown.
@@ -6,8 +6,8 @@
 (function () {
   "use strict";
 
-  /* ---- Relative times: "3 hours ago", with the site-zone time the server wrote kept in
-     the title (hover) and in a tip shown while the permalink has keyboard focus. */
+  /* ---- Relative times: "2 minutes ago" beside the site-zone date and time the server
+     wrote, which stays in the page: readers cite comments by it ("Anonymous 13:41"). */
   var STEPS = [ // [unit, seconds in it, use it below this many seconds]
     ["second", 1, 45],
     ["minute", 60, 45 * 60],
@@ -47,17 +47,10 @@
     document.querySelectorAll(".comment-permalink time[datetime]").forEach(function (time) {
       var then = Date.parse(time.getAttribute("datetime"));
       if (isNaN(then)) { return; }
-      var absolute = time.textContent.trim();
       var shown = document.createElement("span");
       shown.className = "time-relative";
       shown.textContent = relativeText(format, then, now);
-      // Visually hidden until focused, so a screen reader hears both: "3 hours ago 5 Mar…".
-      var tip = document.createElement("span");
-      tip.className = "time-absolute";
-      tip.textContent = absolute;
-      time.title = absolute;
-      time.textContent = "";
-      time.append(shown, tip);
+      time.after(shown);
     });
   }
 

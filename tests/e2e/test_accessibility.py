@@ -80,6 +80,8 @@ def test_reader_pages_in_light_and_dark(desktop_page, demo):
         "author": "/authors/amara/",
         "search results": "/search/?q=relapse",
         "reply page": f"/comments/{a_reply_target(demo).pk}/reply/",
+        "sign in": "/accounts/login/?next=/",
+        "feeds page": "/subscribe/",
     }
     page = desktop_page
     problems = {}
@@ -120,6 +122,21 @@ def test_comment_forms_in_use(desktop_page, demo, select_text):
     assert not problems, report(problems)
 
 
+def test_signed_in_author_on_a_post_page(desktop_page, demo, browser_login):
+    """Issue 11: the header says who is signed in, the form says whom it comments as."""
+    page = desktop_page
+    post = demo["posts"][DEEP_THREAD]
+    browser_login(page, post.author)
+    problems = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(post.get_absolute_url())
+        expect(page.locator(".commenting-as")).to_be_visible()
+        if found := blocking_violations(page):
+            problems[f"signed-in post page ({scheme})"] = found
+    assert not problems, report(problems)
+
+
 def test_moderator_admin_pages(desktop_page, demo, browser_login):
     page = desktop_page
     browser_login(page, demo["moderator"])
@@ -129,6 +146,7 @@ def test_moderator_admin_pages(desktop_page, demo, browser_login):
         "moderation queue": "/admin/moderation/pendingcomment/",
         "comment change form": f"/admin/comments/comment/{comment.pk}/change/",
         "pending comment change form": f"/admin/comments/comment/{held.pk}/change/",
+        "reserved names": "/admin/comments/reservedname/",
     }
     problems = {}
     for scheme in ("light", "dark"):

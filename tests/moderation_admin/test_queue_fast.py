@@ -293,3 +293,18 @@ def test_card_without_a_recorded_score_shows_todays_models_score(
         return float(match.group(1))
 
     assert score(spammy) > 0.5 > score(readerly)
+
+
+def test_card_flags_a_name_close_to_a_reserved_one(as_user, moderator, make):
+    from comments.identity import forget_reserved_names
+    from comments.models import ReservedName
+
+    ReservedName.objects.create(name="Neurology Clinic Leeds")
+    forget_reserved_names()
+    fake = _pending(make, "Stop your treatment.", name="Neurology Clinic Leeds", email="x@e.org")
+    ruth = _pending(make, "Thanks.", name="Ruth", email="ruth@example.org")
+
+    response = as_user(moderator).get(QUEUE_URL)
+
+    assert "is close to “<bdi>Neurology Clinic Leeds</bdi>”" in queue_item(response, fake)
+    assert "Name check" not in queue_item(response, ruth)

@@ -242,7 +242,8 @@ def test_multipart_form_is_accepted(client, world):
 
 def csrf_client(world) -> tuple[Client, str]:
     strict = Client(enforce_csrf_checks=True)
-    token = strict.get(world.post.get_absolute_url()).cookies["csrftoken"].value
+    # The post page holds no token (it is the same for every reader): comments.js fetches it.
+    token = strict.get("/comments/token/").json()["token"]
     return strict, token
 
 
@@ -372,7 +373,7 @@ TRICKY_NAMES = {
     "left-to-right override left open": "\u202dMallory",
     "isolate left open": "\u2067Bob",
     "pop without a push": "Trent\u202c\u2069",
-    "zero-width characters": "A\u200bd\u200bm\u200bi\u200bn",
+    "zero-width characters": "A\u200bd\u200ba",  # "Admin" is refused: a role
     "zero-width joiner and BOM": "Ru\u200dth\ufeff",
     "right-to-left mark": "\u200fSara",
     "Hebrew name": "שרה כהן",
@@ -443,8 +444,12 @@ def test_tricky_names_are_isolated_on_the_reply_page(client, tricky_comments):
         assert f"Reply to <bdi>{TRICKY_NAMES[label]}</bdi>" in html, label
 
 
-def test_tricky_names_are_isolated_in_the_comment_feed(client, world, tricky_comments):
+def test_tricky_names_are_plain_text_in_the_comment_feed(client, world, tricky_comments):
+    """Issue 11: a feed reader shows titles as text, where direction controls are invisible
+    and turn the words around them; the feed drops them and keeps the visible name."""
     feed = feedparser.parse(client.get(f"/comments/feed/{world.post.slug}/").content)
-    titles = {entry.title: entry for entry in feed.entries}
+    titles = [entry.title for entry in feed.entries]
+    assert not any(BIDI_AND_INVISIBLE.search(title) for title in titles)
     for name in TRICKY_NAMES.values():
-        assert any(f"\u2068{name}\u2069" in title for title in titles), name
+        visible = " ".join(BIDI_AND_INVISIBLE.sub("", name).split())
+        assert any(title.startswith(visible + " ") for title in titles), name
