@@ -92,3 +92,9 @@ screenshots: install
 .PHONY: bench-spam
 bench-spam: install
 	$(WITH_DB) $(PY) -m bench.spam $(BENCH_SPAM_ARGS)
+
+# Issue 13 item 6: the moderation queue's first page with 10,000 comments waiting (target
+# 300 ms), through the test client on a database of its own; bench/results/queue.json.
+.PHONY: bench-queue
+bench-queue: install
+	$(WITH_DB) $(PY) -m bench.queue $(BENCH_QUEUE_ARGS)

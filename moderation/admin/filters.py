@@ -14,6 +14,8 @@ class ReasonFilter(admin.SimpleListFilter):
     KINDS = {
         "first": (r"^first comment", gettext_lazy("First comment from this email")),
         "noemail": (r"^no email", gettext_lazy("No email given")),
+        "unconfirmed": (r"^email not confirmed", gettext_lazy("Email not confirmed yet")),
+        "spamscore": (r"^spam score", gettext_lazy("Spam score (learned filter)")),
         "links": (r"^\d+ links?$", gettext_lazy("Many links")),
         "blocked": (r"^blocked ", gettext_lazy("Blocked term or domain")),
         "honeypot": (r"^honeypot", gettext_lazy("Honeypot")),

@@ -151,7 +151,7 @@ def test_make_run_serves_a_crowd_and_lets_its_connections_go(make_run, crowded):
         thread.join(timeout=300)
     try:
         assert errors == []
-        assert len(statuses) == CLIENTS * (1 + POSTS_EACH + READS_EACH)
+        assert len(statuses) == CLIENTS * (2 + POSTS_EACH + READS_EACH)  # page, token, …
         assert [status for status in statuses if status >= 500] == []
         assert Comment.objects.filter(body__startswith="Crowd ").count() == CLIENTS * POSTS_EACH
 

@@ -141,6 +141,11 @@ TABLE = [
      ["login", "login", "403", "refused", "done", "refused", "done", "done", "login"]),
     (("admin", "moderation_pendingcomment_changelist", "POST", "approve_reply"),
      ["login", "login", "403", "refused", "done", "refused", "done", "done", "login"]),
+    # The bulk helpers, confirmed (asking first changes nothing: test_queue_fast).
+    (("admin", "moderation_pendingcomment_changelist", "POST", "approve_writer"),
+     ["login", "login", "403", "refused", "done", "refused", "done", "done", "login"]),
+    (("admin", "moderation_pendingcomment_changelist", "POST", "spam_domain"),
+     ["login", "login", "403", "refused", "done", "refused", "done", "done", "login"]),
     # The queue's form for the selected comments: the same handler, a list of ids.
     (("admin", "moderation_pendingcomment_changelist", "POST", "selected:approve"),
      ["login", "login", "403", "refused", "done", "refused", "done", "done", "login"]),
@@ -237,6 +242,8 @@ ACTION_STATES = {
     "reject": (Status.PENDING, Status.REJECTED),
     "spam": (Status.PENDING, Status.SPAM),
     "approve_reply": (Status.PENDING, Status.APPROVED),
+    "approve_writer": (Status.PENDING, Status.APPROVED),
+    "spam_domain": (Status.PENDING, Status.SPAM),
     "selected:approve": (Status.PENDING, Status.APPROVED),
     "selected:reject": (Status.PENDING, Status.REJECTED),
     "selected:spam": (Status.PENDING, Status.SPAM),
@@ -253,7 +260,9 @@ ACTION_STATES = {
 }
 COMMENT_MODELS = [Comment, PendingComment, CommentRevision, ModerationEvent]
 MODEL_OF = {"comments": Comment, "events": ModerationEvent}
-ORIGINAL, EDITED, ATTACK = "What the reader wrote.", "What the moderator kept.", "Rewritten."
+ORIGINAL, ATTACK = "What the reader wrote.", "Rewritten."
+# With a link, so "spam all pending with this link domain" has a domain to act on.
+EDITED = "What the moderator kept: https://kept.example/page"
 
 
 def rows_of(kind: str):
@@ -495,7 +504,8 @@ def post_data(name: str, what: str, comment: Comment) -> dict:
                 "reason": "off topic"}  # fmt: skip
     if name == "moderation_pendingcomment_changelist":
         return {"action": what, "comment": comment.pk, "reason": "off topic",
-                "reply": "Thank you.", "quote": ""}  # fmt: skip
+                "reply": "Thank you.", "quote": "", "domain": "kept.example",
+                "confirmed": "yes", "chosen": [comment.pk]}  # fmt: skip
     return {"reason": "back to the original"}
 
 
