@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comments.forms import CleanTextField
+from comments.limits import NOTE_LIMIT
 from comments.models import Comment
 
 from .. import services
@@ -15,14 +16,14 @@ class CommentEditForm(forms.ModelForm):
     reason = forms.CharField(
         label=gettext_lazy("Reason for the edit"),
         required=False,
-        max_length=300,
+        max_length=NOTE_LIMIT,
         help_text=gettext_lazy("Required when you change someone else's words. Moderators only."),
         widget=forms.TextInput(attrs={"size": 60}),
     )
     public_note = forms.CharField(
         label=gettext_lazy("Public note"),
         required=False,
-        max_length=300,
+        max_length=NOTE_LIMIT,
         help_text=gettext_lazy(
             "Shown under the comment as “Edited by a moderator: …”. "
             "E.g. “we removed part of this comment that was not fit for purpose”."

@@ -46,7 +46,7 @@ def spam_score(reasons) -> str | None:
 def pending_from_writer(user, comment):
     """The pending comments ``user`` moderates by the writer of ``comment``: the same
     address (in its one normalised form) or, with no email, the same address hash."""
-    pending = moderated_comments(user).filter(status=Status.PENDING)
+    pending = moderated_comments(user).pending()
     if normalise_email(comment.author_email):
         return pending.with_email(comment.author_email)
     if comment.ip_hash:
@@ -60,7 +60,7 @@ def pending_linking_to(user, host: str):
     host = host.strip().lower()
     if not host:
         return []
-    candidates = moderated_comments(user).filter(status=Status.PENDING, body__icontains=host)
+    candidates = moderated_comments(user).pending().filter(body__icontains=host)
     return [c for c in candidates.order_by("submitted_at", "pk") if host in link_hosts(c.body)]
 
 
@@ -110,7 +110,7 @@ class QueueAdmin(admin.ModelAdmin):
         )
         queryset = (
             moderated_comments(request.user)
-            .filter(status=Status.PENDING)
+            .pending()
             .select_related("post", "reply_to")
             .annotate(versions=Coalesce(Subquery(versions), 0))
             .order_by("submitted_at", "pk")
@@ -156,7 +156,7 @@ class QueueAdmin(admin.ModelAdmin):
             approved |= Comment.objects.with_email(email)
         known = {
             normalise_email(email)
-            for email in approved.filter(status=Status.APPROVED).order_by()
+            for email in approved.visible().order_by()
             .values_list("author_email", flat=True)
             .distinct()
         } if emails else set()  # fmt: skip
