@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from bench.spam_corpus import corpus
 from comments.addresses import address_confirm
@@ -22,6 +21,7 @@ from moderation.models import ModerationEvent, PolicySettings, SpamModel
 from moderation.spam import labels, store
 from moderation.spam.features import Featuriser, Sample
 from moderation.spam.training import train
+from tests.config.test_backup import database_url
 from tests.factories import CommentMaker, PostFactory, SuperuserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -308,11 +308,9 @@ def test_a_model_saved_in_one_process_is_used_by_another():
     # No group fixtures: an earlier transactional test may have flushed the groups.
     moderator = SuperuserFactory(username="root-two-processes")
     make = CommentMaker(PostFactory())
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_url(),  # socket (the embedded server) or TCP
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "SPAM_MODEL_CHECK_SECONDS": "0",
         "PYTHONPATH": str(ROOT),
