@@ -55,6 +55,9 @@ def pytest_collection_modifyitems(config, items):
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.browser)
             if CHROMIUM is None:
+                if os.environ.get("CI"):
+                    # .ci/run installs Chromium: in CI its absence is a failure, never a skip.
+                    raise pytest.UsageError("CI=true but no chromium on PATH: .ci/run installs it")
                 item.add_marker(skip)
 
 
