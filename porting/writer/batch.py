@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from comments.models import Comment
-from comments.services import comment_as_is, comments_create_as_is, role_on_post
-from comments.text import clean_input, clean_line
+from comments.services import comment_as_is, comments_create_as_is
+from comments.text import clean_line
 from porting.identity import PREFIX
 from porting.models import ImportedItem
 from porting.records import CommentRecord
@@ -101,25 +101,7 @@ class Batches:
         placed: dict[str, Comment] = {}
         for record in records:
             parent = placed.get(record.parent_id) if record is not root else None
-            user = self.commenter(record.user_id)
-            role = record.role if record.role in ("", "author", "moderator") else ""
-            if not role and user is not None:
-                role = role_on_post(user, post)
-            comment = comment_as_is(
-                post=post,
-                parent=parent,
-                body=record.body,
-                status=record.status,
-                submitted_at=record.submitted_at,
-                author_name=record.author_name,
-                author_email=record.author_email,
-                author_url=record.author_url,
-                quote=clean_input(record.quote) if parent is not None else "",
-                user=user,
-                role=role,
-                ip=record.ip,
-                user_agent=record.user_agent,
-            )
+            comment = comment_as_is(**self.comment_fields(record, post, parent))
             if record.ip_hash and not record.ip:
                 comment.ip_hash = record.ip_hash
             if record is root and note:

@@ -72,27 +72,34 @@ class Comments:
             return
         self.create_comment(record, post, digest)
 
-    def create_comment(self, record: CommentRecord, post: Post, digest: str) -> None:
-        parent, note = self._parent(record, post)
+    def comment_fields(self, record: CommentRecord, post: Post, parent: Comment | None) -> dict:
+        """What a record says about its comment, as ``comment_create_as_is`` (and the batch
+        path's ``comment_as_is``) take it: the same for one comment or a whole thread."""
         user = self.commenter(record.user_id)
         role = record.role if record.role in ("", "author", "moderator") else ""
         if not role and user is not None:
             role = role_on_post(user, post)
+        return {
+            "post": post,
+            "parent": parent,
+            "body": record.body,
+            "status": record.status,
+            "submitted_at": record.submitted_at,
+            "author_name": record.author_name,
+            "author_email": record.author_email,
+            "author_url": record.author_url,
+            "quote": clean_input(record.quote) if parent is not None else "",
+            "user": user,
+            "role": role,
+            "ip": record.ip,
+            "user_agent": record.user_agent,
+        }
+
+    def create_comment(self, record: CommentRecord, post: Post, digest: str) -> None:
+        parent, note = self._parent(record, post)
         comment = comment_create_as_is(
-            post=post,
-            parent=parent,
-            body=record.body,
-            status=record.status,
-            submitted_at=record.submitted_at,
             source=self.label + (f"; {note}" if note else ""),
-            author_name=record.author_name,
-            author_email=record.author_email,
-            author_url=record.author_url,
-            quote=clean_input(record.quote) if parent is not None else "",
-            user=user,
-            role=role,
-            ip=record.ip,
-            user_agent=record.user_agent,
+            **self.comment_fields(record, post, parent),
         )
         extra = {}
         if record.ip_hash and not record.ip:
