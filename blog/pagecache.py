@@ -32,6 +32,8 @@ from django.utils.cache import (
 )
 from django.utils.translation import get_language, get_language_from_request
 
+from . import localpages
+
 
 def _version_key(post_id: int) -> str:
     return f"colloquy:post:{post_id}:version"
@@ -60,8 +62,9 @@ def _seconds() -> int:
 
 
 def bump(post_id: int) -> None:
-    """Retire every cached page of this post."""
+    """Retire every cached page of this post, and every process's copy of them."""
     cache.set(_version_key(post_id), time.time_ns(), None)
+    localpages.changed(post_id)
 
 
 def anonymous(request) -> bool:
@@ -96,29 +99,41 @@ def etag(post_id: int, version, page: int, language: str) -> str:
 def lookup(slug: str, *, page: int, language: str | None = None) -> tuple[int, str, bytes] | None:
     """(post id, ETag, the page's bytes) from the cache, or None.
 
-    One cache round trip when the slug is known to this process: the version and the page
-    come in one ``get_many``, and a page stored under an older version is a miss.
+    No round trip when this process holds a copy (``localpages``); otherwise one, when the
+    slug is known to this process: the version and the page come in one ``get_many``, and
+    a page stored under an older version is a miss.
     """
     post_id = _post_id(slug)
     if post_id is None:
         return None
     language = language or get_language()
+    local = localpages.local_pages()
+    if local is not None and (copy := local.get(post_id, page, language)):
+        return post_id, copy.tag, copy.body
     keys = [_version_key(post_id), _page_key(post_id, page, language)]
     found = cache.get_many(keys)
     entry = found.get(keys[1])
     current = found.get(keys[0])
     if entry is None or entry[0] != current:
         return None
-    return post_id, etag(post_id, current, page, language), entry[1]
+    _current, body, lapses_at = entry
+    tag = etag(post_id, current, page, language)
+    if local is not None:
+        local.put(post_id, page, language, tag=tag, body=body, seconds=lapses_at - time.time())
+    return post_id, tag, body
 
 
 def still_valid(slug: str, *, page: int, language: str, tag: str) -> int | None:
     """The post id when ``tag`` is the ETag of the page the cache holds now, else None.
 
-    Reads the version and a small marker stored with the page, not the page itself."""
+    Reads this process's copy, or else the version and a small marker stored with the
+    page, not the page itself."""
     post_id = _post_id(slug)
     if post_id is None:
         return None
+    local = localpages.local_pages()
+    if local is not None and (copy := local.get(post_id, page, language)):
+        return post_id if tag == copy.tag else None
     keys = [_version_key(post_id), _etag_key(post_id, page, language)]
     found = cache.get_many(keys)
     current = found.get(keys[0])
@@ -151,16 +166,20 @@ def store(post, *, page: int, html: str, version) -> tuple[str, bytes]:
         left = (post.comments_close_at - now).total_seconds()
         timeout = max(0, min(timeout, int(left)))
     _slugs[post.slug] = post.pk  # a miss through a stale slug mapping heals it here
+    tag = etag(post.pk, version, page, language)
     if timeout:
         cache.set_many(
             {
                 _slug_key(post.slug): post.pk,
-                _page_key(post.pk, page, language): (version, body),
+                # When it lapses, for the copies other processes take of it.
+                _page_key(post.pk, page, language): (version, body, time.time() + timeout),
                 _etag_key(post.pk, page, language): version,
             },
             timeout,
         )
-    return etag(post.pk, version, page, language), body
+        if (local := localpages.local_pages()) is not None:
+            local.put(post.pk, page, language, tag=tag, body=body, seconds=timeout)
+    return tag, body
 
 
 def make_public(response) -> None:

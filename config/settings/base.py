@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from config.cache import with_reused_clients
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -101,7 +103,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://colloquy")}
+# A Redis URL gets config.cache.RedisCache: Django's backend with one client per pool.
+CACHES = {"default": with_reused_clients(env.cache("CACHE_URL", default="locmemcache://colloquy"))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,6 +174,11 @@ POST_PAGE_CACHE_SECONDS = env.int("POST_PAGE_CACHE_SECONDS", default=300)
 # stale for this many more while it revalidates with the ETag.
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=5)
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=30)
+# With a Redis cache, each web process keeps copies of cached post pages (up to this many
+# bytes; 0 turns them off), dropped when the post changes on any node (blog/localpages.py),
+# and after PAGE_CACHE_LOCAL_SECONDS at the most.
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=64 * 2**20)
+PAGE_CACHE_LOCAL_SECONDS = env.int("PAGE_CACHE_LOCAL_SECONDS", default=60)
 # Post views are added up in each web process and written every this many views (or
 # seconds), not on every page view; 1 writes each view at once.
 VIEW_COUNT_FLUSH_EVERY = env.int("VIEW_COUNT_FLUSH_EVERY", default=25)

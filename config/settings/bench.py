@@ -22,7 +22,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
 if env("BENCH_CACHE", default="locmem") == "redis":
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": env("BENCH_REDIS_URL", default="redis://127.0.0.1:6379/0"),
             # One run's keys, so concurrent runs (and anyone else's keys) never meet.
             "KEY_PREFIX": env("BENCH_CACHE_PREFIX", default="colloquy-bench"),

@@ -1,14 +1,14 @@
 """Tests: PostgreSQL (embedded or DATABASE_URL), fast hashing, in-memory mail and cache."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, with_reused_clients
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Local memory, unless a test starts server processes that must share one (two nodes).
-CACHES = {"default": env.cache("TEST_CACHE_URL", default="locmemcache://")}
+CACHES = {"default": with_reused_clients(env.cache("TEST_CACHE_URL", default="locmemcache://"))}
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

@@ -119,7 +119,7 @@ def test_simultaneous_posts_from_one_address_store_no_more_than_the_limit(settin
     if cache == "redis":
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "config.cache.RedisCache",
                 "LOCATION": "redis://127.0.0.1:6379/0",
                 "KEY_PREFIX": "colloquy-test-sec-form",
             }
