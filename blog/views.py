@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import pagecache, viewcount
+from . import pagecache, reading, viewcount
 from .models import AuthorProfile, Post, Series
 from .pagination import comment_page_number
 
@@ -96,7 +96,10 @@ def post_detail(request, slug):
         if pagecache.matches(request, tag):
             return pagecache.not_modified(tag)
         return pagecache.full_response(tag, body, get_language())
-    post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
+    if request.user.is_authenticated:
+        post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
+    elif (post := reading.published_post(slug)) is None:  # the same, in one prepared query
+        raise Http404("No such post")
     if page > 1 and page > (last := last_comment_page(request, post) or page):
         # Past the end: no render and no cache entry per made-up page number.
         query = f"?cpage={last}" if last > 1 else ""

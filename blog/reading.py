@@ -1,0 +1,107 @@
+"""The post an anonymous reader opens, in one prepared query.
+
+The ORM's way (``Post.objects.published().for_listing().get(slug=…)``) is two queries,
+the post with its author and their profile, then the series tags, and about 1.3 ms of CPU
+to build and compile before either runs. This is the same rows in one query compiled once
+per process (``blog.prepared``): the series come along as one JSON column, in the
+series' own order (by name; the ORM's prefetch leaves their order to chance). The objects
+are the ones the ORM would make, with the author, the profile and the series in place,
+so the templates read them without a query.
+"""
+
+import datetime
+import json
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import GeneratedField, OuterRef, Subquery, TextField
+from django.db.models.functions import Cast, JSONObject
+from django.utils import timezone
+
+from .models import AuthorProfile, Post, Series, TaggedPost
+from .prepared import Prepared
+
+_STAND_IN_SLUG = "stand-in-slug-7654321"
+_STAND_IN_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
+_STAND_IN_TYPE = -7_654_321
+_SERIES_FIELDS = ("id", "name", "slug", "description")
+
+
+def _columns(model, prefix: str = "") -> list[str]:
+    return [
+        prefix + field.attname
+        for field in model._meta.concrete_fields
+        if not isinstance(field, GeneratedField)  # the search vector: not for the page
+    ]
+
+
+def _post_columns() -> tuple[list[str], list[str], list[str]]:
+    return (
+        _columns(Post),
+        _columns(get_user_model(), "author__"),
+        _columns(AuthorProfile, "author__author_profile__"),
+    )
+
+
+def _query(slug: str, now, post_type: int):
+    series = (
+        TaggedPost.objects.filter(object_id=OuterRef("pk"), content_type_id=post_type)
+        .values("object_id")
+        .annotate(
+            series=JSONBAgg(
+                JSONObject(**{name: f"tag__{name}" for name in _SERIES_FIELDS}),
+                order_by=[f"tag__{name}" for name in Series._meta.ordering],
+            )
+        )
+        .values("series")
+    )
+    post, author, profile = _post_columns()
+    return (
+        Post.objects.filter(slug=slug, status=Post.Status.PUBLISHED, published_at__lte=now)
+        .annotate(series_json=Cast(Subquery(series), TextField()))
+        .values_list(*post, *author, *profile, "series_json")
+    )
+
+
+_POST = Prepared(_query, slug=_STAND_IN_SLUG, now=_STAND_IN_NOW, post_type=_STAND_IN_TYPE)
+
+
+def published_post(slug: str) -> Post | None:
+    """The published post with this slug, as ``Post.objects.published().for_listing()``
+    would give it, or None."""
+    post_type = ContentType.objects.get_for_model(Post).pk  # cached by Django
+    rows = _POST.rows(slug=slug, now=timezone.now(), post_type=post_type)
+    if not rows:
+        return None
+    row = rows[0]
+    post_columns, author_columns, profile_columns = _post_columns()
+    cut = [len(post_columns), len(author_columns), len(profile_columns)]
+    values = iter(row)
+    post = _make(Post, post_columns, [next(values) for _ in range(cut[0])])
+    author = _make(get_user_model(), author_columns, [next(values) for _ in range(cut[1])])
+    profile_values = [next(values) for _ in range(cut[2])]
+    profile = None
+    if profile_values[0] is not None:  # the author has a profile
+        profile = _make(AuthorProfile, profile_columns, profile_values)
+        AuthorProfile.user.field.set_cached_value(profile, author)
+    AuthorProfile.user.field.remote_field.set_cached_value(author, profile)
+    Post.author.field.set_cached_value(post, author)
+    found = [
+        Series.from_db("default", _SERIES_FIELDS, [one[name] for name in _SERIES_FIELDS])
+        for one in json.loads(next(values) or "[]")
+    ]
+    post._prefetched_objects_cache = {post.tags.prefetch_cache_name: _prefetched(post, found)}
+    return post
+
+
+def _make(model, columns: list[str], values: list):
+    names = [column.rpartition("__")[2] for column in columns]
+    return model.from_db("default", names, values)
+
+
+def _prefetched(post: Post, series: list[Series]):
+    queryset = post.tags.get_queryset()
+    queryset._result_cache = series
+    queryset._prefetch_done = True
+    return queryset
