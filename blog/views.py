@@ -6,8 +6,9 @@ import re
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import F, Value
-from django.db.models.functions import Replace, TruncMonth
+from django.db.models.functions import Replace
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -79,14 +80,34 @@ def _page(request, queryset):
     return Paginator(queryset, settings.POSTS_PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _archive_months():
-    return (
-        Post.objects.published()
-        .annotate(month=TruncMonth("published_at"))
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by("-month")
-    )
+# The sidebar's months with published posts, newest first: from the newest published post,
+# step to the newest one before the start of its month, and again (one probe of the
+# (status, published_at) index a month). A DISTINCT over every post's month read all 10,000
+# posts for 111 months. The conditions are Post.objects.published()'s.
+ARCHIVE_MONTHS_SQL = """
+WITH RECURSIVE months (latest) AS (
+    SELECT max(published_at) FROM blog_post WHERE status = %(published)s AND published_at <= %(now)s
+    UNION ALL
+    SELECT (
+        SELECT max(published_at) FROM blog_post WHERE status = %(published)s
+        AND published_at < date_trunc('month', latest AT TIME ZONE %(zone)s) AT TIME ZONE %(zone)s
+    ) FROM months WHERE latest IS NOT NULL
+)
+SELECT date_trunc('month', latest AT TIME ZONE %(zone)s) FROM months WHERE latest IS NOT NULL
+"""
+
+
+def _archive_months() -> list[datetime.datetime]:
+    """The first moment of each month with a published post, newest first (as TruncMonth
+    gives them: in the current time zone)."""
+    params = {
+        "published": Post.Status.PUBLISHED,
+        "now": timezone.now(),
+        "zone": timezone.get_current_timezone_name(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(ARCHIVE_MONTHS_SQL, params)
+        return [timezone.make_aware(month) for (month,) in cursor.fetchall()]
 
 
 @require_safe
