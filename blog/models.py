@@ -172,6 +172,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             GinIndex(fields=["search_vector"]),
+            # The sitemap index's lastmod: the newest change among published posts.
+            models.Index(fields=["status", "-updated_at"], name="post_status_updated"),
         ]
         permissions = [("edit_any_post", "Can edit posts of any author")]
 
