@@ -8,6 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -70,6 +71,14 @@ class Series(TagBase):
 
 class TaggedPost(GenericTaggedItemBase):
     tag = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta(GenericTaggedItemBase.Meta):
+        indexes = [
+            # taggit's object_id is an integer and Post.id a bigint, so a series' posts are
+            # joined ON post.id = object_id::bigint, which the object_id index cannot serve:
+            # a series page scanned the series' every tag row per post (30 ms at 10,000).
+            models.Index("tag", Cast("object_id", models.BigIntegerField()), name="tag_post")
+        ]
 
 
 class AuthorProfile(models.Model):
@@ -172,6 +181,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             GinIndex(fields=["search_vector"]),
+            # The sitemap index's lastmod: the newest change among published posts.
+            models.Index(fields=["status", "-updated_at"], name="post_status_updated"),
         ]
         permissions = [("edit_any_post", "Can edit posts of any author")]
 

@@ -1,13 +1,29 @@
 """Sitemaps of what a reader may see: published posts, and series that have some.
 
-``/sitemap.xml`` is an index naming one sitemap per section and page; a page holds at most
-``SITEMAP_PAGE_SIZE`` URLs (under the protocol's 50,000), so ten thousand posts are a few
-pages a crawler fetches one by one instead of one response built from every post.
+``/sitemap.xml`` is an index (Django's view) naming one sitemap per section and page; a page
+holds at most ``SITEMAP_PAGE_SIZE`` URLs (under the protocol's 50,000).
+
+Post pages are runs of ids: page p holds the published posts whose ids are the p-th run of
+``SITEMAP_PAGE_SIZE`` ids from the first published post's. A page reads only its slice, by
+the primary key (no OFFSET, no count of every post); the index needs only the first and last
+published ids; a post stays on its page as later ones are added. A page is fewer URLs where
+ids went to drafts or deleted posts. ``section`` writes a post page straight to XML: through
+Django's template, each URL cost 0.2-0.4 ms, seconds for a page of 10,000.
 """
+
+from html import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Max, Min, OuterRef, Subquery
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import http_date
 
 from .models import Post, Series
 
@@ -18,12 +34,50 @@ class PagedSitemap(Sitemap):
         return settings.SITEMAP_PAGE_SIZE
 
 
+class IdRunPaginator:
+    """The part of Django's Paginator that the sitemap index uses (``num_pages``), for pages
+    that are runs of ``per_page`` ids from the first of ``queryset``."""
+
+    def __init__(self, queryset, per_page: int):
+        self.queryset, self.per_page = queryset, per_page
+
+    @cached_property
+    def _ids(self) -> tuple[int | None, int | None]:
+        ids = self.queryset.aggregate(first=Min("pk"), last=Max("pk"))
+        return ids["first"], ids["last"]
+
+    @property
+    def num_pages(self) -> int:
+        first, last = self._ids
+        return 0 if first is None else (last - first) // self.per_page + 1
+
+    def id_range(self, page) -> tuple[int, int]:
+        """The first id of ``page`` and the first id after it."""
+        try:
+            number = int(page)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(page) from None
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage(page)
+        start = self._ids[0] + (number - 1) * self.per_page
+        return start, start + self.per_page
+
+
 class PostSitemap(PagedSitemap):
     changefreq = "weekly"
 
     def items(self):
-        # Only what a <url> shows: the slug for its address, updated_at for <lastmod>.
-        return Post.objects.published().only("slug", "updated_at").order_by("-published_at", "-id")
+        return Post.objects.published().order_by("pk")
+
+    @cached_property
+    def paginator(self):
+        return IdRunPaginator(self.items(), self.limit)
+
+    def page_rows(self, page) -> list[tuple[str, object]]:
+        """(slug, updated_at) of the posts on ``page``: what a <url> shows."""
+        start, stop = self.paginator.id_range(page)
+        posts = self.items().filter(pk__gte=start, pk__lt=stop)
+        return list(posts.values_list("slug", "updated_at"))
 
     def lastmod(self, item):
         return item.updated_at
@@ -39,5 +93,48 @@ class SeriesSitemap(PagedSitemap):
     def items(self):
         # A series whose posts are all drafts or scheduled has an empty page: not worth
         # a crawler's visit, and it would announce a series before its first post is out.
-        published = Post.objects.published().values("pk")
-        return Series.objects.filter(tagged_items__object_id__in=published).distinct()
+        # Its newest published post, one short walk down the (status, published_at) index
+        # per series: EXISTS became a hash join of every post with every tag (55 ms at
+        # 10,000 posts, 0.4 ms so).
+        newest = (
+            Post.objects.published()
+            .filter(tags=OuterRef("pk"))
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        return Series.objects.alias(newest=Subquery(newest)).filter(newest__isnull=False)
+
+
+SLUG = "__slug__"  # stands in for each post's slug in the one reversed post address
+
+
+def _post_page(request, site: PostSitemap) -> HttpResponse:
+    try:
+        rows = site.page_rows(request.GET.get("p", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such sitemap page") from None
+    origin = f"{site.get_protocol(request.scheme)}://{get_current_site(request).domain}"
+    address = origin + reverse("blog:post", kwargs={"slug": SLUG})
+    zone = timezone.get_current_timezone()  # once: per URL it was a third of the time
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+             'schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n']  # fmt: skip
+    for slug, updated_at in rows:
+        parts.append(
+            f"<url><loc>{escape(address.replace(SLUG, slug), quote=False)}</loc>"
+            f"<lastmod>{updated_at.astimezone(zone).date().isoformat()}</lastmod>"
+            f"<changefreq>{site.changefreq}</changefreq></url>\n"
+        )
+    parts.append("</urlset>\n")
+    response = HttpResponse("".join(parts), content_type="application/xml")
+    if rows:
+        response.headers["Last-Modified"] = http_date(max(u for _s, u in rows).timestamp())
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"  # as Django's views say
+    return response
+
+
+def section(request, section: str, sitemaps: dict):
+    """One page of one section's sitemap: posts written here, the rest by Django's view."""
+    site = sitemaps.get(section)
+    if site is PostSitemap or isinstance(site, PostSitemap):
+        return _post_page(request, site() if callable(site) else site)
+    return sitemap_views.sitemap(request, sitemaps, section=section)

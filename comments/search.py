@@ -2,8 +2,10 @@
 
 ``settings.COMMENTS_SEARCH`` names ``search_comments``; blog's search view calls it through
 ``import_string`` (blog imports nothing from comments). Only approved comments on published
-posts are searched; each hit comes with a highlighted snippet, the writer's label (as the
-post page gives it) and the comment's permalink.
+posts are searched, and only the newest ``blog.views.SEARCH_CANDIDATES`` matches ranked (a
+common word among a million comments costs what a rare one does); each hit comes with a
+highlighted snippet, the writer's label (as the post page gives it) and the comment's
+permalink.
 """
 
 from dataclasses import dataclass
@@ -13,7 +15,13 @@ from django.db.models import F
 from django.utils.safestring import SafeString
 
 from blog.models import Post
-from blog.views import HIGHLIGHT_START, HIGHLIGHT_STOP, _headline_source, highlight
+from blog.views import (
+    HIGHLIGHT_START,
+    HIGHLIGHT_STOP,
+    _headline_source,
+    highlight,
+    newest_matches,
+)
 
 from .models import Comment
 from .thread import labels_for_post
@@ -33,9 +41,9 @@ class CommentHit:
 
 def search_comments(terms: str, *, limit: int = MAX_HITS) -> list[CommentHit]:
     query = SearchQuery(terms, search_type="websearch", config="english")
+    searched = Comment.objects.visible().filter(post__in=Post.objects.published())
     found = list(
-        Comment.objects.visible()
-        .filter(post__in=Post.objects.published(), search_vector=query)
+        Comment.objects.filter(pk__in=newest_matches(searched, query, newest="-submitted_at"))
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             snippet=SearchHeadline(

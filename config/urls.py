@@ -5,6 +5,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from blog import sitemaps as blog_sitemaps
 from blog.sitemaps import PostSitemap, SeriesSitemap
 from blog.views import robots_txt
 
@@ -35,7 +36,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        blog_sitemaps.section,
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),

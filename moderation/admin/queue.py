@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -31,6 +32,7 @@ from .actions import run_on_each
 Status = Comment.Status
 PER_PAGE = 50
 HISTORY_SHOWN = 5
+HISTORY_SCANNED = 1000  # a page's writers' other comments read at most, newest first
 # The policy's reason for a learned verdict starts "spam score 0.97 (learned from …)": the
 # score is stored nowhere else, and reading it back costs no query and no model.
 SPAM_SCORE = re.compile(r"^spam score (\d+(?:\.\d+)?)")
@@ -41,6 +43,22 @@ def spam_score(reasons) -> str | None:
         if match := SPAM_SCORE.match(reason):
             return match.group(1)
     return None
+
+
+def _newest_ids(comments, limit: int) -> RawSQL:
+    """The ids of the ``limit`` newest of ``comments``, as a subquery that finds them through
+    the indexes of its WHERE (email, address hash) and only then sorts them.
+
+    Asked as one ``ORDER BY submitted_at DESC LIMIT`` query, PostgreSQL walks the whole
+    submitted_at index backwards hoping to meet enough matches early: at a million comments
+    a page's writers with 600 comments between them took 21 s instead of 0.07 s. The
+    MATERIALIZED CTE is the fence the planner cannot see through."""
+    sql, params = comments.order_by().values("pk", "submitted_at").query.sql_with_params()
+    return RawSQL(  # noqa: S611 - Django's own SQL for ``comments``; values are parameters
+        f"WITH found (id, submitted_at) AS MATERIALIZED ({sql}) "  # noqa: S608
+        "SELECT id FROM found ORDER BY submitted_at DESC LIMIT %s",
+        (*params, limit),
+    )
 
 
 def pending_from_writer(user, comment):
@@ -190,16 +208,17 @@ class QueueAdmin(admin.ModelAdmin):
         if not (emails or hashes):
             return {}
         readable = permissions.readable_comments(user)
-        # One query: the addresses compared only as ``with_email`` compares them.
+        # The addresses compared only as ``with_email`` compares them.
+        found = reduce(
+            or_,
+            [readable.with_email(email) for email in emails],
+            readable.filter(ip_hash__in=hashes),
+        )
         others = (
-            reduce(
-                or_,
-                [readable.with_email(email) for email in emails],
-                readable.filter(ip_hash__in=hashes),
-            )
+            Comment.objects.filter(pk__in=_newest_ids(found, HISTORY_SCANNED))
             .select_related("post")
             .only("pk", "status", "submitted_at", "body", "author_email", "ip_hash", "post__title")
-            .order_by("-submitted_at")[:1000]
+            .order_by("-submitted_at")
         )
         by_email, by_hash = defaultdict(list), defaultdict(list)
         for other in others:
