@@ -10,18 +10,52 @@ Addresses are compared in one form, ``comments.text.normalise_email``.
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import EmailAddress
+from .models import Comment, EmailAddress
 from .text import normalise_email
 
 
 def is_confirmed(address: str) -> bool:
     email = normalise_email(address)
     return bool(email) and EmailAddress.objects.confirmed().filter(email=email).exists()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What an address has earned, read in one query: the policy asks it of every new
+    comment and the confirmation mail after it, so the one answer serves both."""
+
+    approved_comment: bool  # a visible comment was written under it (any case)
+    confirmed: bool
+    link_sent_at: datetime.datetime | None  # the last confirmation link mailed to it
+
+    def link_pending(self, period: datetime.timedelta, now: datetime.datetime) -> bool:
+        return self.link_sent_at is not None and self.link_sent_at > now - period
+
+
+NO_STANDING = Standing(approved_comment=False, confirmed=False, link_sent_at=None)
+
+
+def standing(address: str) -> Standing:
+    """``address``'s standing: ``with_email(...).visible().exists()``, ``is_confirmed`` and
+    the pending link, in one round trip."""
+    email = normalise_email(address)
+    if not email:
+        return NO_STANDING
+    approved = Comment.objects.with_email(email).visible().order_by().values("pk")[:1]
+    approved_sql, approved_params = approved.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS({approved_sql}), a.confirmed_at IS NOT NULL, a.confirmation_sent_at "  # noqa: S608
+            f"FROM (SELECT 1) AS one LEFT JOIN {EmailAddress._meta.db_table} a ON a.email = %s",
+            [*approved_params, email],
+        )
+        approved_comment, confirmed, sent_at = cursor.fetchone()
+    return Standing(approved_comment, confirmed, sent_at)
 
 
 def _ensure_row(email: str, now: datetime.datetime) -> None:
@@ -54,18 +88,27 @@ def confirmation_mail_claim(
     Returns the reservation's time, or None when the address is already confirmed, is
     empty, or had a link mailed less than ``period`` ago: at most one pending link per
     address, so the comment form cannot be used to flood someone's inbox. The reservation
-    is one conditional UPDATE, so concurrent requests (on any web node) get one mail.
+    is one statement (insert the row, or update it only if no link is pending), so
+    concurrent requests (on any web node) get one mail.
     """
     email = normalise_email(address)
     if not email:
         return None
     now = timezone.now()
-    _ensure_row(email, now)
-    claimed = (
-        EmailAddress.objects.filter(email=email, confirmed_at__isnull=True)
-        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=now - period))
-        .update(confirmation_sent_at=now)
-    )
+    table = EmailAddress._meta.db_table
+    with connection.cursor() as cursor:
+        # ON CONFLICT DO UPDATE locks the existing row, so of simultaneous claims one
+        # updates it and the others find its new confirmation_sent_at and return nothing.
+        cursor.execute(
+            f"INSERT INTO {table} AS a (email, confirmation_sent_at, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s) ON CONFLICT (email) DO UPDATE "
+            "SET confirmation_sent_at = excluded.confirmation_sent_at "
+            "WHERE a.confirmed_at IS NULL "
+            "AND (a.confirmation_sent_at IS NULL OR a.confirmation_sent_at <= %s) "
+            "RETURNING a.id",
+            [email, now, now, now - period],
+        )
+        claimed = cursor.fetchone() is not None
     return now if claimed else None
 
 

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
+from .addresses import Standing
 from .permissions import can_moderate_post
 
 
@@ -33,6 +34,9 @@ from .permissions import can_moderate_post
 class Assessment:
     status: str
     reasons: list[str] = field(default_factory=list)
+    # What the policy read about the writer's address, if it did: the after-insert hook
+    # (the confirmation mail) need not read it again.
+    writer: Standing | None = None
 
 
 class SubmissionRefused(Exception):

@@ -26,30 +26,77 @@ def lock_new_thread() -> None:
 
 def lock_thread_of(comment: Comment) -> Comment:
     """Lock the thread ``comment`` is in; return ``comment`` re-read under the lock."""
+    _lock_thread(comment.tree_id)
+    return Comment.objects.get(pk=comment.pk)
+
+
+def _lock_thread(tree_id: int) -> None:
     # One statement finds and locks the root row (tree_id never changes for a thread).
     list(
         Comment.objects.select_for_update()
-        .filter(tree_id=comment.tree_id, parent__isnull=True)
+        .filter(tree_id=tree_id, parent__isnull=True)
+        .order_by()
         .values_list("pk")
     )
-    return Comment.objects.get(pk=comment.pk)
 
 
 def insert(comment: Comment, *, stamp_time: bool = True) -> Comment:
     """Save a new comment as the last child of ``comment.parent`` (or a new thread).
 
     With ``stamp_time`` the submission time is taken once the lock is held, so times
-    follow the order of the tree.
+    follow the order of the tree. The nested-set values are set here, so django-mptt's
+    ``save`` only inserts the row: a reply costs the lock, one statement that makes room
+    and reads the parent's place, and the INSERT.
     """
     assert transaction.get_connection().in_atomic_block, "tree writes need a transaction"
     if comment.parent_id is None:
         lock_new_thread()
+        comment.tree_id, comment.lft, comment.rght, comment.level = _next_tree_id(), 1, 2, 0
     else:
-        comment.parent = lock_thread_of(comment.parent)
+        parent = comment.parent
+        _lock_thread(parent.tree_id)
+        # Under the lock, so this statement's snapshot holds every earlier writer's rows.
+        right, level = _make_room_in(parent)
+        comment.tree_id, comment.lft, comment.rght = parent.tree_id, right, right + 1
+        comment.level = level + 1
+        parent.rght = right + 2  # as django-mptt keeps the parent in hand up to date
     if stamp_time:
         comment.submitted_at = timezone.now()
     comment.save()
     return comment
+
+
+def _make_room_in(parent: Comment) -> tuple[int, int]:
+    """Shift everything at or right of ``parent``'s right edge by two, making room for a
+    last child; return the parent's (right edge, level) from before the shift.
+
+    django-mptt's ``insert_at`` with a fresh read of the parent, in one statement: every
+    part of it reads the same snapshot, so ``target`` is the parent as it was.
+    """
+    table = Comment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH target AS (SELECT rght, level, tree_id FROM {table} WHERE id = %(parent)s),
+            shifted AS (
+                UPDATE {table} AS c
+                SET lft = CASE WHEN c.lft >= t.rght THEN c.lft + 2 ELSE c.lft END,
+                    rght = c.rght + 2
+                FROM target AS t
+                WHERE c.tree_id = %(tree)s AND t.tree_id = %(tree)s AND c.rght >= t.rght
+            )
+            SELECT rght, level, tree_id FROM target
+            """,  # noqa: S608 - our table name; the values are parameters
+            {"parent": parent.pk, "tree": parent.tree_id},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Comment.DoesNotExist(f"comment {parent.pk} is gone")
+    right, level, tree_id = row
+    if tree_id != parent.tree_id:
+        # Only a repair (rebuild_thread) moves a comment to another tree: nothing shifted.
+        raise RuntimeError(f"comment {parent.pk} moved from tree {parent.tree_id} to {tree_id}")
+    return right, level
 
 
 def insert_threads(comments: list[Comment]) -> list[Comment]:

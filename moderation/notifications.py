@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments import addresses
@@ -126,16 +127,28 @@ def confirmation_requested(comment_id: int) -> None:
     may not own it, and must not be able to put their words in its owner's inbox.
     """
     comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
-    if comment is None or not comment.author_email:
+    if comment is not None:
+        new_comment_confirmation(comment)
+
+
+def new_comment_confirmation(comment: Comment, writer: addresses.Standing | None = None) -> None:
+    """``confirmation_requested`` for a comment in hand, just stored (its post loaded).
+
+    ``writer``: the address's standing as the policy read it for this comment, if it did;
+    then nothing is read again, and a reader whose link is pending (most of those who
+    comment often) costs no query at all.
+    """
+    if not comment.author_email:
         return
-    if addresses.is_confirmed(comment.author_email):
+    if writer is None:
+        writer = addresses.standing(comment.author_email)
+    if writer.confirmed:
         return
-    returning = (
-        comment.status == Comment.Status.PENDING
-        and Comment.objects.with_email(comment.author_email).visible().exists()
-    )
+    returning = comment.status == Comment.Status.PENDING and writer.approved_comment
     if not (comment.notify_replies or returning):
         return
+    if writer.link_pending(confirmation_period(), timezone.now()):
+        return  # the claim would refuse: one link per address per period
     claimed_at = addresses.confirmation_mail_claim(
         address=comment.author_email, period=confirmation_period()
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comments import permissions
-from comments.addresses import is_confirmed
+from comments.addresses import Standing, standing
 from comments.models import Comment
 from comments.policy import Assessment, SubmissionRefused
 from comments.text import count_links, link_hosts
@@ -33,7 +33,7 @@ def is_trusted(user, post) -> bool:
     return permissions.can_moderate_post(user, post)
 
 
-def _unproven_writer(comment: Comment) -> str:
+def _unproven_writer(comment: Comment, writer: Standing) -> str:
     """Why an email does not vouch for its writer, or "" when it does.
 
     Approved comments vouch for an address only once its owner has confirmed it (a signed
@@ -41,10 +41,9 @@ def _unproven_writer(comment: Comment) -> str:
     """
     if not comment.author_email:
         return _("no email given")
-    mine = Comment.objects.with_email(comment.author_email)
-    if not mine.visible().exists():
+    if not writer.approved_comment:
         return _("first comment from this email")
-    if not is_confirmed(comment.author_email):
+    if not writer.confirmed:
         return _("email not confirmed yet")
     return ""
 
@@ -59,19 +58,24 @@ def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     spam, held = _blocked_terms(comment, terms)
     if spam:
         return Assessment(Comment.Status.SPAM, spam)
-    learned = spam_filter.verdict(comment, rules)  # None: off, or the score is low
+    # One query tells the spam filter and the first-comment rule what the address earned.
+    asks = rules.hold_first_comment or spam_filter.is_on()
+    writer = standing(comment.author_email) if asks else None  # None: not read
+    learned = spam_filter.verdict(
+        comment, rules, known_email=writer.approved_comment if writer else None
+    )
     if learned is not None and learned.status == Comment.Status.SPAM:
-        return Assessment(Comment.Status.SPAM, [learned.reason])
+        return Assessment(Comment.Status.SPAM, [learned.reason], writer=writer)
 
     reasons = list(held) + ([learned.reason] if learned is not None else [])
     links = count_links(comment.body)
     if links > rules.max_links:
         reasons.append(ngettext("%(count)d link", "%(count)d links", links) % {"count": links})
-    if rules.hold_first_comment and (reason := _unproven_writer(comment)):
+    if rules.hold_first_comment and (reason := _unproven_writer(comment, writer)):
         reasons.append(reason)
     if reasons:
-        return Assessment(Comment.Status.PENDING, reasons)
-    return Assessment(Comment.Status.APPROVED, [])
+        return Assessment(Comment.Status.PENDING, reasons, writer=writer)
+    return Assessment(Comment.Status.APPROVED, [], writer=writer)
 
 
 def count_attempt(*, post, user, ip_hash: str) -> None:
@@ -88,16 +92,15 @@ def count_attempt(*, post, user, ip_hash: str) -> None:
     if not limit:
         return
     now = timezone.now()
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [THROTTLE_LOCK, ip_hash]
-            )
-        recent = SubmissionAttempt.objects.filter(
-            ip_hash=ip_hash, at__gte=now - THROTTLE_WINDOW
-        ).count()
-        SubmissionAttempt.objects.create(ip_hash=ip_hash, at=now)
-        _forget_attempts(before=now - 2 * THROTTLE_WINDOW)
+    # Rate-limit bookkeeping need not wait for the disk (a crash may forget the last
+    # attempts), unless an outer transaction would commit more than this with it.
+    lock = "SELECT pg_advisory_xact_lock(%s, hashtext(%s))"
+    if not connection.in_atomic_block:
+        lock += ", set_config('synchronous_commit', 'off', true)"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(lock, [THROTTLE_LOCK, ip_hash])
+        # After the lock, so this statement sees every earlier attempt from the address.
+        recent = _count_and_record(cursor, ip_hash=ip_hash, now=now)
     if recent >= limit:
         raise SubmissionRefused(
             _("You have sent %(count)d comments in the last minute. Please wait a minute "
@@ -106,16 +109,33 @@ def count_attempt(*, post, user, ip_hash: str) -> None:
         )  # fmt: skip
 
 
-def _forget_attempts(*, before) -> None:
-    """Drop attempts the window no longer needs, any address's. Rows another writer is
-    deleting are skipped, so two writers never wait on (or deadlock over) each other."""
+def _count_and_record(cursor, *, ip_hash: str, now) -> int:
+    """The address's attempts in the window before this one; this one recorded; attempts
+    the window no longer needs dropped, any address's. All one statement. Rows another
+    writer is deleting are skipped, so two writers never wait on (or deadlock over) each
+    other."""
     table = SubmissionAttempt._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE at < %s "  # noqa: S608
-            "LIMIT 500 FOR UPDATE SKIP LOCKED)",
-            [before],
+    cursor.execute(
+        f"""
+        WITH recent AS (
+            SELECT count(*) AS n FROM {table} WHERE ip_hash = %(ip)s AND at >= %(window)s
+        ), recorded AS (
+            INSERT INTO {table} (ip_hash, at) VALUES (%(ip)s, %(now)s)
+        ), forgotten AS (
+            DELETE FROM {table} WHERE id IN (
+                SELECT id FROM {table} WHERE at < %(stale)s LIMIT 500 FOR UPDATE SKIP LOCKED
+            )
         )
+        SELECT n FROM recent
+        """,  # noqa: S608 - our table name; the values are parameters
+        {
+            "ip": ip_hash,
+            "now": now,
+            "window": now - THROTTLE_WINDOW,
+            "stale": now - 2 * THROTTLE_WINDOW,
+        },
+    )
+    return cursor.fetchone()[0]
 
 
 def _blocked_terms(comment: Comment, terms: list[BlockedTerm]) -> tuple[list[str], list[str]]:

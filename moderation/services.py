@@ -264,8 +264,12 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
         pk = comment.pk
         transaction.on_commit(lambda: notifications.reply_published(pk), robust=True)
     if source == "reader" and (comment.notify_replies or comment.status == Status.PENDING):
-        pk = comment.pk
-        transaction.on_commit(lambda: notifications.confirmation_requested(pk), robust=True)
+        # The comment in hand and what the policy read of its address: nothing is read
+        # again after the commit unless a link may be due.
+        writer = assessment.writer if assessment is not None else None
+        transaction.on_commit(
+            lambda: notifications.new_comment_confirmation(comment, writer), robust=True
+        )
 
 
 IMPORT_STATUSES = {Status.PENDING, Status.APPROVED, Status.REJECTED, Status.SPAM}

@@ -17,13 +17,22 @@ class Verdict:
     reason: str
 
 
-def sample_for(comment: Comment) -> Sample:
+def sample_for(comment: Comment, *, known_email: bool | None = None) -> Sample:
+    """``known_email``: whether the address has another approved comment, if the caller
+    has read it already (the policy has); else it is read here."""
     email = comment.author_email.strip()
     known = False
-    if email:
+    if known_email is not None:
+        known = bool(email) and known_email
+    elif email:
         others = Comment.objects.filter(author_email__iexact=email, status=Comment.Status.APPROVED)
         known = (others.exclude(pk=comment.pk) if comment.pk else others).exists()
     return Sample(body=comment.body, name=comment.author_name, known_email=known)
+
+
+def is_on() -> bool:
+    """Whether a trained model scores new comments (no query within the check interval)."""
+    return current() is not None
 
 
 def thresholds(model, rules) -> tuple[float, float]:
@@ -33,13 +42,14 @@ def thresholds(model, rules) -> tuple[float, float]:
     return spam, min(hold, spam)
 
 
-def verdict(comment: Comment, rules) -> Verdict | None:
+def verdict(comment: Comment, rules, *, known_email: bool | None = None) -> Verdict | None:
     """Spam or held with the score as the reason; None when the filter is off or the
-    score is below the hold threshold (the other rules decide)."""
+    score is below the hold threshold (the other rules decide). ``known_email``: see
+    ``sample_for``."""
     model = current()
     if model is None:
         return None
-    probability = model.probability(sample_for(comment))
+    probability = model.probability(sample_for(comment, known_email=known_email))
     spam_at, hold_at = thresholds(model, rules)
     reason = _("spam score %(score).2f (learned from %(count)s decisions)") % {
         "score": probability,

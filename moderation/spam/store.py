@@ -1,10 +1,12 @@
 """The newest SpamModel, loaded once per process and swapped when another is saved.
 
-Every web node reads the same rows. A process keeps the model it loaded and, at most
-every ``SPAM_MODEL_CHECK_SECONDS``, asks the database for the newest model's id (one
-indexed query); only a different id loads the row again. So a retrain in one process
-(the admin's button, cron on another machine) reaches every process within that time,
-and the process that trained uses its model at once.
+Every web node reads the same rows. A process keeps the model it loaded (or that there
+is none) and, at most every ``SPAM_MODEL_CHECK_SECONDS``, asks the database for the
+newest model's id (one indexed query); only a different id loads the row again. So a
+training in one process (the admin's button, cron on another machine) reaches every
+process within that time, and the process that trained uses its model at once. (Asking
+on every submission while there is no model would cost each one a query, on exactly
+the sites too small to have a model.)
 
 Loading reads JSON numbers and raw little-endian arrays (``numpy.frombuffer``) and
 checks them: no pickle, no ``numpy.load``, nothing in a row can name code to run.
@@ -103,10 +105,7 @@ class _Current:
 
     def get(self) -> LoadedModel | None:
         now = time.monotonic()
-        recent = now - self.checked_at < settings.SPAM_MODEL_CHECK_SECONDS
-        # While there is no model at all, every call looks (one indexed query), so the
-        # first training turns the filter on at once everywhere.
-        if recent and (self.model is not None or self.refused is not None):
+        if now - self.checked_at < settings.SPAM_MODEL_CHECK_SECONDS:
             return self.model
         with self.lock:
             newest = SpamModel.objects.order_by("-id").values_list("id", flat=True).first()
@@ -128,6 +127,11 @@ class _Current:
         with self.lock:
             self.model, self.refused, self.checked_at = None, None, -math.inf
 
+    def look_again_if_off(self) -> None:
+        with self.lock:
+            if self.model is None:
+                self.checked_at = -math.inf
+
 
 _current = _Current()
 
@@ -140,3 +144,10 @@ def current() -> LoadedModel | None:
 def forget() -> None:
     """Drop this process's model: the next ``current()`` asks the database."""
     _current.forget()
+
+
+def trained_here() -> None:
+    """A model was saved in this transaction: where the filter is off, the next
+    ``current()`` asks the database at once and finds it (a retrain replaces a working
+    model when the transaction commits, ``forget``)."""
+    _current.look_again_if_off()

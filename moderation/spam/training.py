@@ -191,5 +191,6 @@ def train(*, actor=None, minimum: int | None = None) -> TrainingResult:
             seconds=round(result.seconds, 3),
             trained_by=actor if actor is not None and actor.is_authenticated else None,
         )
+        store.trained_here()  # the first model: used here at once
         transaction.on_commit(store.forget)  # this process scores with it from now on
     return result

@@ -1,0 +1,130 @@
+"""What storing one comment costs in SQL statements, counted exactly, for the common
+submissions: so a round trip added to the posting path shows up here, not in a
+benchmark weeks later.
+
+Counted through ``comment_submit`` with the after-commit work run (the confirmation mail,
+the cached pages), as a request runs it. Inside the test's transaction Django writes
+SAVEPOINT/RELEASE where a request writes BEGIN/COMMIT: the same count.
+"""
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.addresses import address_confirm
+from comments.models import Comment
+from comments.services import Submission, comment_submit
+from moderation import rules
+from moderation.models import PolicySettings
+from moderation.spam import store
+
+
+@pytest.fixture
+def count(django_capture_on_commit_callbacks, settings):
+    """count(**comment_submit arguments) -> (comment, the statements it ran), once the
+    per-process state a running site has is warm: the policy's rules, the spam filter
+    (none trained: the filter is off)."""
+    settings.SPAM_MODEL_CHECK_SECONDS = 60
+    store.forget()
+
+    def _count(*, post, body="A thought on the method.", parent=None, user=None, **fields):
+        submission = Submission(body=body, **fields)
+        rules.current()
+        store.current()
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            comment = comment_submit(
+                post=post, submission=submission, parent=parent, user=user, ip="192.0.2.9"
+            )
+        return comment, [" ".join(query["sql"].split())[:90] for query in queries]
+
+    return _count
+
+
+def kinds(statements: list[str]) -> str:
+    return "\n".join(statements)
+
+
+# The rate limit: a savepoint, the per-address lock, one statement that counts, records
+# and forgets attempts, the release.
+RATE_LIMIT = 4
+# Inside the insert's transaction: its savepoint and release, the comment, its first
+# revision, the audit event.
+WRITE = 5
+
+
+def test_a_first_top_level_comment_from_an_anonymous_reader(post, count):
+    comment, statements = count(post=post, author_email="new@example.org")
+    assert comment.status == Comment.Status.PENDING
+    # + the address's standing (one query), the new-thread lock, the next tree_id.
+    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2, kinds(statements)
+    assert mail.outbox == []  # not returning, not asking for replies: nothing to confirm
+
+
+def test_a_reply_from_a_returning_reader_whose_link_is_pending(post, make, count):
+    parent = make("Earlier.", email="ruth@example.org")  # approved: Ruth is returning
+    first, _ = count(post=post, parent=parent, author_email="ruth@example.org")
+    assert first.status == Comment.Status.PENDING
+    assert len(mail.outbox) == 1  # the confirmation link
+
+    comment, statements = count(post=post, parent=parent, author_email="Ruth@example.org")
+    assert comment.status == Comment.Status.PENDING
+    assert comment.status_reasons == ["email not confirmed yet"]
+    assert len(mail.outbox) == 1  # one pending link per address: no second mail
+    # + the standing, the thread's lock, one statement that makes room and reads the
+    # parent's place; after the commit nothing (the standing says a link is pending).
+    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2, kinds(statements)
+
+
+def test_the_confirmation_link_costs_one_statement_more(post, make, count):
+    parent = make("Earlier.", email="ruth@example.org")
+    comment, statements = count(post=post, parent=parent, author_email="ruth@example.org")
+    assert len(mail.outbox) == 1
+    # The reservation of the mail (insert or update the address's row) is one statement.
+    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2 + 1, kinds(statements)
+
+
+def test_a_reply_from_a_confirmed_regular_is_approved(post, make, count):
+    parent = make("Earlier.", email="ruth@example.org")
+    address_confirm(address="ruth@example.org")
+    comment, statements = count(post=post, parent=parent, author_email="ruth@example.org")
+    assert comment.status == Comment.Status.APPROVED
+    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2, kinds(statements)
+
+
+def test_a_signed_in_reader(post, reader, count):
+    comment, statements = count(post=post, user=reader)
+    assert comment.author_email == reader.email
+    # As an anonymous top-level comment (the account's address is read like a typed one),
+    # and the account's author profile for its name.
+    assert len(statements) == RATE_LIMIT + 1 + 1 + WRITE + 2, kinds(statements)
+
+
+def test_the_posts_author_replying(post, author, make, count):
+    parent = make("A question for the author.")
+    comment, statements = count(post=post, parent=parent, user=author)
+    assert comment.status == Comment.Status.APPROVED
+    # Trusted: no rate limit, no policy query. The account's author profile for its name;
+    # the thread's lock and the room in it.
+    assert len(statements) == 1 + WRITE + 2, kinds(statements)
+
+
+def test_without_a_rate_limit_or_held_first_comments(post, make, count):
+    rules = PolicySettings.current()
+    rules.comments_per_minute, rules.hold_first_comment = 0, False
+    rules.save()
+    parent = make("Earlier.")
+    comment, statements = count(post=post, parent=parent, author_email="new@example.org")
+    assert comment.status == Comment.Status.APPROVED
+    # Nothing asks about the address: the write alone.
+    assert len(statements) == WRITE + 2, kinds(statements)
+
+
+@pytest.fixture
+def reader(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="reader", email="reader@example.org")
