@@ -122,12 +122,19 @@ def render_comment(text: str) -> str:
     )
 
 
-def count_links(text: str) -> int:
-    return sum(
-        1
-        for match in (_linkify().match(text) or [])
+def _web_links(text: str) -> list:
+    """linkify's http(s) matches in ``text``; text that cannot hold one is not parsed."""
+    if not _MAYBE_LINK.search(text):
+        return []
+    return [
+        match
+        for match in _linkify().match(text) or []
         if match.url.lower().startswith(("http://", "https://"))
-    )
+    ]
+
+
+def count_links(text: str) -> int:
+    return len(_web_links(text))
 
 
 def link_hosts(text: str) -> list[str]:
@@ -135,9 +142,8 @@ def link_hosts(text: str) -> list[str]:
     from urllib.parse import urlsplit
 
     hosts = []
-    for match in _linkify().match(text) or []:
-        if match.url.lower().startswith(("http://", "https://")):
-            host = (urlsplit(match.url).hostname or "").lower().removeprefix("www.")
-            if host:
-                hosts.append(host)
+    for match in _web_links(text):
+        host = (urlsplit(match.url).hostname or "").lower().removeprefix("www.")
+        if host:
+            hosts.append(host)
     return hosts

@@ -16,6 +16,7 @@ from comments.models import Comment
 from comments.policy import forget_policy_summary
 
 from .models import ModerationEvent, PolicySettings
+from .rules import current as cached_rules
 
 
 @receiver(post_save, sender=PolicySettings, dispatch_uid="reader-info-policy-summary")
@@ -25,7 +26,7 @@ def _policy_changed(**kwargs) -> None:
 
 
 def policy_summary() -> list[str]:
-    rules = PolicySettings.current()
+    rules = cached_rules()[0]  # the cached row: no query on the posting path
     held = []
     if rules.hold_first_comment:
         held.append(_("your first comment, and comments without an email address"))
@@ -55,7 +56,7 @@ def WATCH_LIST_PREFIXES() -> tuple[str, ...]:  # noqa: N802 - reads as the const
 def explain_hold(reasons: list[str]) -> list[str]:
     """The policy's recorded reasons (moderation.policy.assess) as sentences for the writer.
     Which word or domain tripped the watch list is not said."""
-    rules = PolicySettings.current()
+    rules = cached_rules()[0]  # the cached row: no query on the posting path
     plain = {
         _("no email given"): _(
             "Comments without an email address wait for a moderator; you can add one next time."

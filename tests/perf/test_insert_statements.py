@@ -128,3 +128,18 @@ def reader(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="reader", email="reader@example.org")
+
+
+def test_the_one_query_about_an_address_says_what_the_separate_ones_said(make):
+    from comments.addresses import is_confirmed, standing
+
+    make("Approved.", email="Ruth@Example.org")
+    make("Held.", email="ann@example.org", status=Comment.Status.PENDING)
+    address_confirm(address="ann@example.org")
+    for address in ["ruth@example.ORG", " RUTH@example.org", "ann@example.org", "new@x.org"]:
+        read = standing(address)
+        assert read.approved_comment == Comment.objects.with_email(address).visible().exists()
+        assert read.confirmed == is_confirmed(address)
+        assert read.link_sent_at is None
+    assert standing("") == standing("  ")
+    assert not standing("").approved_comment
