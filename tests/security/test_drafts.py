@@ -7,7 +7,9 @@ every author saw other authors' draft titles in the comment list's "By post" fil
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.utils import timezone
 
+from comments.services import comment_create_as_is
 from tests.factories import PostFactory, UserFactory
 
 
@@ -59,8 +61,17 @@ def test_a_draft_is_visible_to_its_author_and_editors_only(
 def test_the_by_post_filter_lists_only_posts_the_author_moderates(
     author, post, other_author, moderator
 ):
-    PostFactory(title="Lin's secret draft", author=other_author, draft=True)
-    PostFactory(title="Amara's own draft", author=author, draft=True)
+    posts = [
+        post,
+        PostFactory(title="Lin's secret draft", author=other_author, draft=True),
+        PostFactory(title="Amara's own draft", author=author, draft=True),
+    ]
+    # "By post" offers the posts with the newest comments: each has one (a preview's).
+    for each in posts:
+        comment_create_as_is(
+            post=each, parent=None, body="On this post.", status="pending",
+            submitted_at=timezone.now(), source="test",
+        )  # fmt: skip
 
     page = client_for(author).get("/admin/comments/comment/").content.decode()
     assert "Amara&#x27;s own draft" in page
