@@ -69,10 +69,9 @@ def bump(post_id: int) -> None:
 
 def anonymous(request) -> bool:
     """A reader whose page holds nothing of their own: the same bytes for everyone."""
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+    return request.method in ("GET", "HEAD") and not any(
+        name in request.COOKIES
+        for name in (settings.SESSION_COOKIE_NAME, "messages", settings.COMMENTS_OWN_COOKIE_NAME)
     )
 
 

@@ -23,7 +23,7 @@ from .models import Comment
 from .policy import refusal_reasons
 from .text import normalise_whitespace
 
-SESSION_KEY = "comments.mine"
+SESSION_KEY = "comments.mine"  # the signing salt of the own-comments cookie
 # A writer sees their own comment "awaiting moderation" while it is held, and also when
 # the policy filed it as spam: a spammer must not learn they were caught.
 OWN_SHOWN = (Comment.Status.PENDING, Comment.Status.SPAM)
@@ -122,17 +122,31 @@ class Discussion:
         return self.page < self.num_pages
 
 
+def _own(request) -> list[int]:
+    if request is None:
+        return []
+    kept = request.get_signed_cookie(
+        settings.COMMENTS_OWN_COOKIE_NAME, default="", salt=SESSION_KEY,
+        max_age=settings.COMMENTS_OWN_COOKIE_AGE,
+    )  # fmt: skip
+    return [int(part) for part in kept.split(".") if part.isdigit()]
+
+
 def own_pending_ids(request) -> set[int]:
-    if request is None or not hasattr(request, "session"):
-        return set()
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return set()  # no session yet: save the query
-    return set(request.session.get(SESSION_KEY, []))
+    """The reader's own comments (held ones they see "awaiting moderation", refused ones
+    they learn the reason for), from the signed cookie ``remember_own`` sets."""
+    return set(_own(request))
 
 
-def remember_own(request, comment: Comment) -> None:
-    mine = [pk for pk in request.session.get(SESSION_KEY, []) if pk != comment.pk]
-    request.session[SESSION_KEY] = (mine + [comment.pk])[-50:]
+def remember_own(request, response, comment: Comment) -> None:
+    """Add ``comment`` to the reader's own (the last 50), in a signed cookie: an anonymous
+    writer gets no session row, so posting costs no second commit."""
+    mine = [pk for pk in _own(request) if pk != comment.pk] + [comment.pk]
+    response.set_signed_cookie(
+        settings.COMMENTS_OWN_COOKIE_NAME, ".".join(map(str, mine[-50:])), salt=SESSION_KEY,
+        max_age=settings.COMMENTS_OWN_COOKIE_AGE, secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True, samesite="Lax",
+    )  # fmt: skip
 
 
 def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:

@@ -184,16 +184,16 @@ def post_comment(request, post_id: int):
               "link in your inbox (we send one at a time, so it may be in an earlier email)."),
         )  # fmt: skip
     if comment.is_visible:
-        if not request.user.is_authenticated:
-            remember_own(request, comment)  # its writer hears if a moderator removes it
         # The message (a cookie) also makes the next page theirs, fresh, not a shared copy
         # a CDN may hold for a few seconds more: the writer sees their comment at once.
         messages.success(request, _("Thank you. Your comment is posted."))
-        return HttpResponseRedirect(comment_url(comment, page_of(comment)))
+        response = HttpResponseRedirect(comment_url(comment, page_of(comment)))
+        if not request.user.is_authenticated:
+            remember_own(request, response, comment)  # its writer hears if it is removed
+        return response
     # Held, or filed as spam: the same answer and the same page (the writer sees it
     # "awaiting moderation"), so a spammer cannot tell they were caught. Spam is explained
     # as the address rule would explain a held comment, not by what caught it.
-    remember_own(request, comment)
     reasons = comment.status_reasons
     if comment.status != Comment.Status.PENDING:
         reasons = ["first comment from this email" if comment.author_email else "no email given"]
@@ -204,7 +204,9 @@ def post_comment(request, post_id: int):
         + (f" {why}" if why else ""),
     )
     page = page_of(comment, mine=own_pending_ids(request) | {comment.pk})
-    return HttpResponseRedirect(comment_url(comment, page))
+    response = HttpResponseRedirect(comment_url(comment, page))
+    remember_own(request, response, comment)
+    return response
 
 
 def _csrf_failure(request, reason: str, post_id: int):

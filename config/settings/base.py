@@ -194,6 +194,10 @@ COMMENTS_SEARCH = "comments.search.search_comments"  # blog's search page lists 
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
+# A reader's own comments (held, or refused with a reason only they see) are listed in a
+# signed cookie of this name for this long; pages for them are never shared or cached.
+COMMENTS_OWN_COOKIE_NAME = "comments_mine"
+COMMENTS_OWN_COOKIE_AGE = 14 * 24 * 3600
 BLOG_COMMENT_PAGES = "comments.thread.page_count"  # ?cpage= past the last page redirects
 COMMENTS_ORDER = env("COMMENTS_ORDER", default="oldest")  # or "newest": top-level threads
 # purge_comment_addresses blanks address hashes and user agents older than this.

@@ -4,11 +4,12 @@ anonymous comments labelled by it ("Anonymous 13:41", "Anonymous 13:41 (2)")."""
 import datetime
 import re
 
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from comments.models import Comment
-from comments.thread import SESSION_KEY
+from comments.thread import remember_own
 
 UA = {"HTTP_USER_AGENT": "Mozilla/5.0"}
 
@@ -83,9 +84,9 @@ def test_a_label_reveals_nothing_the_page_does_not_show(client, make, post):
 def test_own_held_comment_is_numbered_after_the_public_ones(client, make, post):
     held = make("Mine.", submitted_at=at(10, 0, 1), status=Comment.Status.PENDING)
     public = make("Public.", submitted_at=at(10, 0, 50))
-    session = client.session
-    session[SESSION_KEY] = [held.pk]
-    session.save()
+    kept = HttpResponse()
+    remember_own(RequestFactory().get("/"), kept, held)  # as when they posted it
+    client.cookies.update(kept.cookies)
     shown = names(client.get(post.get_absolute_url(), **UA).text)
     assert shown[public.pk] == "Anonymous 10:00"
     assert shown[held.pk] == "Anonymous 10:00 (2)"

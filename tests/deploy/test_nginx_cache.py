@@ -105,6 +105,7 @@ def test_approval_shows_through_nginx_within_s_maxage(nginx, transactional_db):
     assert first == second and "Held, then approved." not in second
     # A reader with a session passes by the cache.
     assert fetch(url, Cookie="sessionid=abc")[0] == "BYPASS"
+    assert fetch(url, Cookie="comments_mine=1:abc")[0] == "BYPASS"  # their own held comment
 
     comment_approve(comment=held, actor=post.author)  # commits at once: bumps the version
     approved_at = time.monotonic()
