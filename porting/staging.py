@@ -32,7 +32,7 @@ class CommentStaging:
                     parent_id text NOT NULL,
                     submitted_at timestamptz NOT NULL,
                     content_digest text NOT NULL,
-                    data jsonb NOT NULL,
+                    data text NOT NULL,  -- JSON, only ever read back whole
                     depth integer,
                     root bigint,
                     root_at timestamptz,
@@ -58,7 +58,7 @@ class CommentStaging:
                     f"""
                     INSERT INTO {self.table}
                         (source_id, parent_id, submitted_at, content_digest, data)
-                    VALUES (%s, %s, %s, %s, %s::jsonb)
+                    VALUES (%s, %s, %s, %s, %s)
                     ON CONFLICT (source_id) DO NOTHING
                     RETURNING seq
                     """,  # noqa: S608 - the table name is ours
@@ -111,7 +111,7 @@ class CommentStaging:
         inserted = set()
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
-            values = ", ".join(["(%s, %s, %s, %s, %s::jsonb)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
             params = [
                 value
                 for _index, record, content in chunk

@@ -72,6 +72,7 @@ COMMENT_STATUS = {
     "trash": Comment.Status.REMOVED,
     "post-trashed": Comment.Status.REMOVED,
 }
+STATUSES = frozenset(Comment.Status.values)
 SKIPPED_COMMENT_TYPES = {"pingback", "trackback"}
 DEFAULT_CATEGORY = "uncategorized"
 META = "_colloquy_"
@@ -340,7 +341,7 @@ class _Reader:
                 continue
             approved = get("wp:comment_approved") or "1"
             status = COMMENT_STATUS.get(approved, Comment.Status.PENDING)
-            if meta.get(META + "status") in Comment.Status.values:
+            if meta.get(META + "status") in STATUSES:
                 status = meta[META + "status"]
             notes = []
             if approved not in COMMENT_STATUS:
