@@ -182,17 +182,14 @@ class CommentStaging:
                 ) r WHERE t.seq = r.seq
                 """  # noqa: S608
             )
-        last = 0
-        page = f"SELECT ord, root, data FROM {self.table} WHERE ord > %s ORDER BY ord LIMIT %s"  # noqa: S608
-        while True:
-            with connection.cursor() as cursor:
-                cursor.execute(page, [last, BATCH])
-                rows = cursor.fetchall()
-            if not rows:
-                return
-            for _position, root, data in rows:
-                yield root, CommentRecord.from_json(data)
-            last = rows[-1][0]
+        # One sort, read through a server-side cursor a batch at a time: paging with
+        # "WHERE ord > last ... LIMIT" sorted (or scanned) the whole table for every page,
+        # quadratic in the number of comments.
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(f"SELECT root, data FROM {self.table} ORDER BY ord")  # noqa: S608
+            while rows := cursor.fetchmany(BATCH):
+                for root, data in rows:
+                    yield root, CommentRecord.from_json(data)
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
