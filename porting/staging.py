@@ -32,7 +32,7 @@ class CommentStaging:
                     parent_id text NOT NULL,
                     submitted_at timestamptz NOT NULL,
                     content_digest text NOT NULL,
-                    data jsonb NOT NULL,
+                    data text NOT NULL,  -- JSON, only ever read back whole
                     depth integer,
                     root bigint,
                     root_at timestamptz,
@@ -58,7 +58,7 @@ class CommentStaging:
                     f"""
                     INSERT INTO {self.table}
                         (source_id, parent_id, submitted_at, content_digest, data)
-                    VALUES (%s, %s, %s, %s, %s::jsonb)
+                    VALUES (%s, %s, %s, %s, %s)
                     ON CONFLICT (source_id) DO NOTHING
                     RETURNING seq
                     """,  # noqa: S608 - the table name is ours
@@ -111,7 +111,7 @@ class CommentStaging:
         inserted = set()
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
-            values = ", ".join(["(%s, %s, %s, %s, %s::jsonb)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
             params = [
                 value
                 for _index, record, content in chunk
@@ -182,17 +182,14 @@ class CommentStaging:
                 ) r WHERE t.seq = r.seq
                 """  # noqa: S608
             )
-        last = 0
-        page = f"SELECT ord, root, data FROM {self.table} WHERE ord > %s ORDER BY ord LIMIT %s"  # noqa: S608
-        while True:
-            with connection.cursor() as cursor:
-                cursor.execute(page, [last, BATCH])
-                rows = cursor.fetchall()
-            if not rows:
-                return
-            for _position, root, data in rows:
-                yield root, CommentRecord.from_json(data)
-            last = rows[-1][0]
+        # One sort, read through a server-side cursor a batch at a time: paging with
+        # "WHERE ord > last ... LIMIT" sorted (or scanned) the whole table for every page,
+        # quadratic in the number of comments.
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(f"SELECT root, data FROM {self.table} ORDER BY ord")  # noqa: S608
+            while rows := cursor.fetchmany(BATCH):
+                for root, data in rows:
+                    yield root, CommentRecord.from_json(data)
 
     def drop(self) -> None:
         with connection.cursor() as cursor:

@@ -11,6 +11,7 @@ from django.core.validators import URLValidator, validate_email
 # Addresses that stand for "no address": Blogger puts this on every comment.
 PLACEHOLDER_EMAILS = {"noreply@blogger.com"}
 WP_DATE = "%Y-%m-%d %H:%M:%S"
+_WP_DATE_USUAL = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)", re.ASCII)
 
 
 def wp_date(value: str, tz: datetime.tzinfo) -> datetime.datetime | None:
@@ -18,8 +19,13 @@ def wp_date(value: str, tz: datetime.tzinfo) -> datetime.datetime | None:
     value = value.strip()
     if not value or value.startswith("0000"):
         return None
+    # The usual form without strptime, a tenth of its cost; anything else goes through it.
+    usual = _WP_DATE_USUAL.fullmatch(value[:19])
     try:
-        naive = datetime.datetime.strptime(value[:19], WP_DATE)
+        if usual:
+            naive = datetime.datetime(*map(int, usual.groups()))  # noqa: DTZ001 - tz below
+        else:
+            naive = datetime.datetime.strptime(value[:19], WP_DATE)
     except ValueError:
         return None
     return naive.replace(tzinfo=tz)

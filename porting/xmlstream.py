@@ -227,6 +227,18 @@ def child(element: ET.Element, namespaces: Namespaces, tag: str) -> ET.Element |
     return None
 
 
+def fields(element: ET.Element, namespaces: Namespaces) -> dict[str, ET.Element]:
+    """Each short tag among the element's children → its first child with that tag.
+
+    For a record read field by field (a comment has twenty): one pass over the children
+    instead of one per field.
+    """
+    found: dict[str, ET.Element] = {}
+    for sub in element:
+        found.setdefault(namespaces.short(sub.tag), sub)
+    return found
+
+
 def children(element: ET.Element, namespaces: Namespaces, tag: str) -> list[ET.Element]:
     return [sub for sub in element if namespaces.short(sub.tag) == tag]
 

@@ -72,6 +72,7 @@ COMMENT_STATUS = {
     "trash": Comment.Status.REMOVED,
     "post-trashed": Comment.Status.REMOVED,
 }
+STATUSES = frozenset(Comment.Status.values)
 SKIPPED_COMMENT_TYPES = {"pingback", "trackback"}
 DEFAULT_CATEGORY = "uncategorized"
 META = "_colloquy_"
@@ -112,13 +113,23 @@ class _Reader:
         self.logins_by_id: dict[str, str] = {}
         self.descriptions: dict[str, str] = {}  # series name (casefolded) → description
         self.started = False
+        # Children by tag of the elements of the record being read (keyed by id(): the
+        # record holds them alive until ``element`` is called with the next one).
+        self._indexes: dict[int, dict] = {}
+
+    def _fields(self, element) -> dict:
+        """The element's children by tag, found once per element of the current record."""
+        found = self._indexes.get(id(element))
+        if found is None:
+            found = self._indexes[id(element)] = xmlstream.fields(element, NAMESPACES)
+        return found
 
     def _get(self, element, tag: str) -> str:
-        return xmlstream.child_text(element, NAMESPACES, tag)
+        return xmlstream.text(self._fields(element).get(tag)).strip()
 
     def _raw(self, element, tag: str) -> str:
         """Text as written (CDATA included), not stripped: for bodies."""
-        return xmlstream.text(xmlstream.child(element, NAMESPACES, tag))
+        return xmlstream.text(self._fields(element).get(tag))
 
     def source_info(self) -> SourceInfo:
         url = (
@@ -134,6 +145,7 @@ class _Reader:
         )
 
     def element(self, tag: str, element):
+        self._indexes.clear()
         if tag == "item":
             if not self.started:
                 self.started = True
@@ -329,7 +341,7 @@ class _Reader:
                 continue
             approved = get("wp:comment_approved") or "1"
             status = COMMENT_STATUS.get(approved, Comment.Status.PENDING)
-            if meta.get(META + "status") in Comment.Status.values:
+            if meta.get(META + "status") in STATUSES:
                 status = meta[META + "status"]
             notes = []
             if approved not in COMMENT_STATUS:

@@ -15,11 +15,16 @@ from comments.services import comment_create_as_is, role_on_post
 from comments.text import clean_input, clean_line
 from moderation.services import comment_update_from_import
 from porting import identity
+from porting import staging as staging_module
 from porting.models import ImportedItem
 from porting.records import CommentRecord
 from porting.staging import CommentStaging
 
 Kind = ImportedItem.Kind
+
+
+def staging_batch() -> int:
+    return staging_module.BATCH  # read when used: tests make batches small
 
 
 class Comments:
@@ -36,7 +41,7 @@ class Comments:
                 _("comment %(id)s: %(note)s") % {"id": record.source_id, "note": note}
             )
         self._to_stage.append(record)
-        if len(self._to_stage) >= 500:
+        if len(self._to_stage) >= staging_batch():
             self.flush_staging(staging)
 
     def flush_staging(self, staging: CommentStaging) -> None:

@@ -6,6 +6,8 @@ A mixin of ``ImportRun``: ``self.fmt`` names the format, ``self.source`` the sit
 from porting.models import ImportedItem
 from porting.records import digest_of
 
+from .copy import copy_objects
+
 
 def key(source_id: str) -> str:
     """A source id as stored: long ids (Disqus URLs) become a digest."""
@@ -52,8 +54,9 @@ class Ledger:
 
     def remember_many(self, kind: str, items) -> None:
         """New rows for ``items``: (source id, object, digest) of things just created."""
-        ImportedItem.objects.bulk_create(
-            [
+        copy_objects(
+            ImportedItem,
+            (
                 ImportedItem(
                     source=self.fmt.source,
                     source_key=self.source.key,
@@ -63,6 +66,5 @@ class Ledger:
                     digest=digest,
                 )  # fmt: skip
                 for source_id, obj, digest in items
-            ],
-            batch_size=500,
+            ),
         )

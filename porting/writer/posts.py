@@ -11,7 +11,7 @@ from urllib.parse import unquote
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from blog.models import Post
+from blog.models import Post, TaggedPost
 from comments.text import clean_input, clean_line
 from porting import identity
 from porting.models import ImportedItem
@@ -60,7 +60,7 @@ class Posts:
             post = Post(slug=_free_slug(record.slug, title))
             self._fill_post(post, record, title)
             post.save()
-            post.tags.set([self.series(series) for series in record.series])
+            _tag_new_post(post, [self.series(series) for series in record.series])
             self.report.count("post", "created")
             if record.published_at is None and post.status == Post.Status.PUBLISHED:
                 self.report.notes.append(f"“{title}”: " + _("has no date: published now"))
@@ -164,6 +164,13 @@ class Posts:
                 self._recent.clear()
             self._recent[pk] = Post.objects.only("id", "title", "slug", "author_id").get(pk=pk)
         return self._recent[pk]
+
+
+def _tag_new_post(post: Post, series: list) -> None:
+    """A new post's series in one INSERT: taggit's ``set`` reads the post's tags first and
+    adds each in a savepoint of its own (six statements a post), for a post with none."""
+    unique = list({item.pk: item for item in series}.values())
+    TaggedPost.objects.bulk_create([TaggedPost(content_object=post, tag=item) for item in unique])
 
 
 def _free_slug(wanted: str, title: str) -> str:

@@ -1,0 +1,69 @@
+"""An import's statements grow with its batches, never with its comments.
+
+Batches are made small here (50 comments) so that a few hundred comments span several;
+``COPY`` statements are counted like any other (``porting.writer.copy`` logs them).
+"""
+
+import math
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench.import_scale import write_export
+from comments.models import Comment, CommentRevision
+from moderation.models import ModerationEvent
+from porting import staging
+from porting.models import ImportedItem
+from porting.writer import batch
+
+from .conftest import run
+
+pytestmark = pytest.mark.usefixtures("trees_intact")
+
+SMALL_BATCH = 50
+# Per batch of new threads: staging insert, its page read back, which ids are known, the
+# new-thread lock, ids and tree_ids reserved, then the comments, revisions, audit events
+# and ImportedItem rows: nine. One more for slack.
+PER_BATCH = 10
+
+
+def statements(path, site: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        run("import_wxr", path, "--site", site)
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_statements_grow_by_batches_not_by_comments(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "BATCH", SMALL_BATCH)
+    monkeypatch.setattr(staging, "BATCH", SMALL_BATCH)
+    counted = {}
+    for comments in (100, 400):
+        path = tmp_path / f"{comments}.xml"
+        write_export(path, posts=2, comments=comments)
+        counted[comments] = statements(path, f"site-{comments}")
+    assert Comment.objects.count() == CommentRevision.objects.count() == 500
+    assert ModerationEvent.objects.count() == 500
+    assert ImportedItem.objects.filter(kind="comment").count() == 500
+    # The rows really went in with COPY, a batch at a time.
+    copies = [sql for sql in counted[400] if sql.startswith("COPY")]
+    assert len(copies) >= 3 * math.ceil(400 / SMALL_BATCH)
+    # 300 more comments are six more batches (a batch closes at a thread's end: one more).
+    more_batches = math.ceil(400 / SMALL_BATCH) - math.ceil(100 / SMALL_BATCH) + 1
+    growth = len(counted[400]) - len(counted[100])
+    assert growth <= PER_BATCH * more_batches, (len(counted[100]), len(counted[400]))
+
+
+def test_a_second_import_of_the_same_file_adds_nothing(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "BATCH", SMALL_BATCH)
+    monkeypatch.setattr(staging, "BATCH", SMALL_BATCH)
+    path = tmp_path / "export.xml"
+    write_export(path, posts=3, comments=200)
+    run("import_wxr", path)
+    counts = (Comment.objects.count(), CommentRevision.objects.count(),
+              ModerationEvent.objects.count(), ImportedItem.objects.count())  # fmt: skip
+    assert counts[0] == 200
+    report = run("import_wxr", path)
+    assert "comments: 200 unchanged" in report
+    assert (Comment.objects.count(), CommentRevision.objects.count(),
+            ModerationEvent.objects.count(), ImportedItem.objects.count()) == counts  # fmt: skip
