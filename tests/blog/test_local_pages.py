@@ -1,7 +1,6 @@
 """With Redis as the shared cache, each web process keeps copies of cached post pages: a
 hit or a 304 costs no round trip, and a change on any node drops every copy at once."""
 
-import socket
 import uuid
 from unittest import mock
 
@@ -17,22 +16,12 @@ from comments.models import Comment
 from comments.services import comment_create_as_is
 from moderation.services import comment_approve
 from tests.factories import PostFactory
+from tests.services import needs_redis
 
-REDIS = ("127.0.0.1", 6379)
 UA = {"HTTP_USER_AGENT": "Mozilla/5.0"}
 
 
-def redis_up() -> bool:
-    try:
-        socket.create_connection(REDIS, timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(
-    not redis_up(), reason="no Redis on 127.0.0.1:6379 (CI's machine runs one)"
-)
+pytestmark = needs_redis
 
 
 @pytest.fixture
@@ -77,6 +66,13 @@ def read(url, **headers):
     return Client().get(url, **UA, **headers)
 
 
+def held_comment(post, body: str) -> Comment:
+    return comment_create_as_is(
+        post=post, parent=None, body=body, status="pending",
+        submitted_at=post.published_at, source="test",
+    )  # fmt: skip
+
+
 def approve_elsewhere(comment: Comment) -> None:
     """What another node does when a moderator approves there: the row changes, the post's
     version moves on in Redis, and the change is published (this process hears it only
@@ -106,10 +102,7 @@ def test_a_warm_hit_and_a_304_send_nothing_to_redis_or_postgres(shared_cache):
 @pytest.mark.django_db(transaction=True)
 def test_an_approval_on_another_node_drops_the_copy_before_the_next_reader(shared_cache):
     post = PostFactory(title="Discussed")
-    held = comment_create_as_is(
-        post=post, parent=None, body="Held on node one.", status="pending",
-        submitted_at=post.published_at, source="test",
-    )  # fmt: skip
+    held = held_comment(post, "Held on node one.")
     before = read(post.get_absolute_url())
     assert "Held on node one." not in before.content.decode()
     assert read(post.get_absolute_url()).content == before.content  # the copy
@@ -125,10 +118,7 @@ def test_an_approval_on_another_node_drops_the_copy_before_the_next_reader(share
 @pytest.mark.django_db(transaction=True)
 def test_a_broken_subscription_drops_every_copy(shared_cache):
     post = PostFactory(title="Heard nothing")
-    held = comment_create_as_is(
-        post=post, parent=None, body="Approved while deaf.", status="pending",
-        submitted_at=post.published_at, source="test",
-    )  # fmt: skip
+    held = held_comment(post, "Approved while deaf.")
     read(post.get_absolute_url())
     read(post.get_absolute_url())
     # The subscription's connection dies, and the approval's message is lost with it.

@@ -4,7 +4,6 @@ sessions and rate limits live in the shared services, never in a process."""
 import http.client
 import json
 import re
-import socket
 from urllib.parse import urlencode
 
 import pytest
@@ -14,22 +13,12 @@ from comments.models import Comment
 from comments.services import comment_create_as_is
 from tests.factories import PostFactory, UserFactory
 from tests.faults.test_load import start_gunicorn, stop
+from tests.services import REDIS, needs_redis
 
-REDIS = ("127.0.0.1", 6379)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def redis_up() -> bool:
-    try:
-        socket.create_connection(REDIS, timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(
-    not redis_up(), reason="no Redis on 127.0.0.1:6379 (CI's machine runs one)"
-)
+pytestmark = needs_redis
 
 
 class Browser:
