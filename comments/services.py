@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blog import pagecache
+from blog.dbcopy import copy_objects
 
 from . import identity, tree
 from .limits import MAX_NAME
@@ -201,29 +202,29 @@ def comment_as_is(
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def comments_create_as_is(*, comments: list[Comment], sources: list[str]) -> list[Comment]:
     """Store whole new threads from elsewhere at once (an import of thousands).
 
     ``comments`` come from ``comment_as_is``, parents before their replies, each parent
     in the list; ``sources`` says where each came from. The same rows as
     ``comment_create_as_is`` one by one (nested set, first revision, the after-insert
-    hook's audit rows), written in a few statements; the pages of their posts are retired
-    once each.
+    hook's audit rows), written with a ``COPY`` a table; the pages of their posts are
+    retired once each. No savepoint of its own: a failure fails the import around it.
     """
     tree.insert_threads(comments)
-    CommentRevision.objects.bulk_create(
-        [
+    copy_objects(
+        CommentRevision,
+        (
             CommentRevision(
-                comment=comment,
+                comment_id=comment.pk,
                 body=comment.body,
                 quote=comment.quote,
                 reason=source,
                 created_at=comment.submitted_at,
             )  # fmt: skip
             for comment, source in zip(comments, sources, strict=True)
-        ],
-        batch_size=500,
+        ),
     )
     after_insert_many(comments=comments, sources=sources)
     for post_id in {comment.post_id for comment in comments}:

@@ -13,6 +13,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from blog.dbcopy import copy_objects
+
 from .models import Comment
 
 # An arbitrary, fixed key for pg_advisory_xact_lock: "new comment thread".
@@ -101,24 +103,41 @@ def _make_room_in(parent: Comment) -> tuple[int, int]:
 
 
 def insert_threads(comments: list[Comment]) -> list[Comment]:
-    """Save whole new threads at once (an import): one lock, one INSERT per 500 rows.
+    """Save whole new threads at once (an import): one lock, one ``COPY`` of the rows.
 
     Each comment's ``parent`` is None (it starts a thread) or a comment earlier in the
     list, so the nested set is computed here, children in list order, as ``insert`` would
-    have made it one comment at a time. Ids and tree_ids are reserved first; the
-    new-thread lock stays held to the end of the transaction, like ``insert``'s.
+    have made it one comment at a time. Ids and tree_ids are reserved first, in one
+    statement; the new-thread lock stays held to the end of the transaction, like
+    ``insert``'s: nobody else can take a tree_id meanwhile.
     """
     assert transaction.get_connection().in_atomic_block, "tree writes need a transaction"
     if not comments:
         return comments
     lock_new_thread()
-    tree_id = _next_tree_id()
+    ids, tree_id = _reserve(len(comments))
+    _number_threads(comments, ids, tree_id)
+    copy_objects(Comment, comments)
+    return comments
+
+
+def _reserve(count: int) -> tuple[list[int], int]:
+    """``count`` new comment ids, and the first free tree_id (under the new-thread lock)."""
+    table = Comment._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Comment._meta.db_table, len(comments)],
+            f"SELECT nextval(pg_get_serial_sequence(%s, 'id')), "  # noqa: S608 - our table
+            f"(SELECT COALESCE(MAX(tree_id), 0) + 1 FROM {connection.ops.quote_name(table)}) "
+            f"FROM generate_series(1, %s)",
+            [table, count],
         )
-        ids = [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], rows[0][1]
+
+
+def _number_threads(comments: list[Comment], ids: list[int], tree_id: int) -> None:
+    """Give each comment its id and its place (tree_id, lft, rght, level): each thread the
+    next tree_id in list order of its root, children in list order."""
     members = {id(comment) for comment in comments}
     children: dict[int, list[Comment]] = defaultdict(list)
     roots = []
@@ -145,8 +164,6 @@ def insert_threads(comments: list[Comment]) -> list[Comment]:
             stack.append((comment, level, True))
             stack.extend((child, level + 1, False) for child in reversed(children[comment.pk]))
         tree_id += 1
-    Comment.objects.bulk_create(comments, batch_size=500)
-    return comments
 
 
 def ancestor_at_level(comment: Comment, level: int) -> Comment:

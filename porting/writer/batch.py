@@ -1,8 +1,8 @@
 """Staged comments placed a thread at a time, new threads in batches.
 
 A mixin of ``ImportRun``. A thread whose comments are all new (the common case: a first
-import) is built in memory and stored with others in a few statements (``store``: the
-rows of ``comments.services.comments_create_as_is``, written with ``COPY``). A thread
+import) is built in memory and stored with others in a few statements
+(``comments.services.comments_create_as_is``, which writes them with ``COPY``). A thread
 that touches anything already here (a comment imported before, a reply to one, a
 comment of this site's own export) goes one comment at a time through
 ``place_comment``. Either way threads keep the order
@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from comments.models import Comment
-from comments.services import comment_as_is
+from comments.services import comment_as_is, comments_create_as_is
 from comments.text import clean_line
 from porting.identity import PREFIX
 from porting.models import ImportedItem
 from porting.records import CommentRecord
 from porting.staging import CommentStaging
-
-from .store import store_threads
 
 Kind = ImportedItem.Kind
 BATCH = 500  # comments per batch of new threads
@@ -120,7 +118,7 @@ class Batches:
     def _store(self, new: NewComments) -> None:
         if not new.comments:
             return
-        store_threads(comments=new.comments, sources=new.sources)
+        comments_create_as_is(comments=new.comments, sources=new.sources)
         self.remember_many(
             Kind.COMMENT,
             [

@@ -3,10 +3,9 @@
 A mixin of ``ImportRun``: ``self.fmt`` names the format, ``self.source`` the site.
 """
 
+from blog.dbcopy import copy_objects
 from porting.models import ImportedItem
 from porting.records import digest_of
-
-from .copy import copy_objects
 
 
 def key(source_id: str) -> str:

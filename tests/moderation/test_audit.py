@@ -105,3 +105,29 @@ def test_no_app_code_changes_a_status_with_queryset_update():
     ]
     assert (ROOT / "moderation" / "services.py").exists()  # the walk really looked
     assert offenders == []
+
+
+def test_a_batch_of_imports_gets_the_events_one_import_at_a_time_gets(post):
+    """``comments_imported`` (the bulk hook, written with COPY) writes ``comment_inserted``'s
+    rows: the event points at its comment, no actor, the source named in the reason."""
+    from django.utils import timezone
+
+    from comments.services import comment_as_is, comment_create_as_is, comments_create_as_is
+
+    fields = {"post": post, "parent": None, "status": "approved", "submitted_at": timezone.now()}
+    started = timezone.now()
+    one = comment_create_as_is(body="One at a time.", source="an export", **fields)
+    batch = comments_create_as_is(
+        comments=[comment_as_is(body="In a batch.", **fields),
+                  comment_as_is(body="Also.", **{**fields, "status": "spam"})],
+        sources=["an export", "another export"],
+    )  # fmt: skip
+
+    def row(comment):
+        [event] = events_of(comment)
+        assert started <= event.created_at <= timezone.now()
+        return (event.comment_id - comment.pk, event.comment_ref - comment.pk, event.actor_id,
+                event.action, event.from_status, event.to_status, event.reason)  # fmt: skip
+
+    assert row(one) == row(batch[0])
+    assert row(batch[1])[5:] == ("spam", row(one)[6].replace("an export", "another export"))

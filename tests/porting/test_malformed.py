@@ -57,7 +57,7 @@ def test_a_failure_after_the_file_is_read_rolls_everything_back(db, monkeypatch)
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(comments, "comment_create_as_is", broken)  # one at a time
-    monkeypatch.setattr(batch, "store_threads", broken)  # new threads together
+    monkeypatch.setattr(batch, "comments_create_as_is", broken)  # new threads together
     with pytest.raises(RuntimeError):
         run("import_wxr", FIXTURES / "wxr-1.2-https.xml")
     assert nothing_stored()

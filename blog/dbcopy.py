@@ -1,4 +1,8 @@
-"""New rows of an import written with PostgreSQL's ``COPY``, a table at a time.
+"""New rows written with PostgreSQL's ``COPY``, a table at a time (imports).
+
+Here, at the bottom of the apps (porting -> moderation -> comments -> blog), so that each
+app writes its own tables with it: ``comments.tree`` the threads, ``moderation`` their
+audit events, ``porting`` its ledger.
 
 ``bulk_create`` spends most of an import's time in Python: each value goes through its
 field's preparation, then psycopg quotes it into one long ``INSERT``. ``COPY`` streams
