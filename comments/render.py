@@ -4,16 +4,18 @@ A post page may carry thousands of comments; Django's template engine costs abou
 100 µs a comment, an f-string a few. Each comment's text was rendered and sanitised
 when it was written (``body_html``), and what else a reader wrote was escaped once when
 the entries were built (``thread.Entry``'s ``*_html`` fields): here only those, the
-translated words (escaped once per page, in ``Words``) and integers are joined.
+translated words (escaped once per process and language, in ``Words``) and integers are joined.
 """
 
 from dataclasses import dataclass, field
 from html import escape  # the stdlib one: Django's wraps it for lazy strings, at a cost
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,16 @@ class Words:
 
     @classmethod
     def current(cls) -> "Words":
+        """This language's words: made once per process and language (a settings change,
+        in tests, forgets them)."""
+        language = get_language()
+        found = _WORDS.get(language)
+        if found is None:
+            found = _WORDS[language] = cls._made()
+        return found
+
+    @classmethod
+    def _made(cls) -> "Words":
         permalink = reverse("comments:permalink", args=[0])
         return cls(
             anonymous=escape(_("Anonymous")),
@@ -195,7 +207,17 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
     return "".join(parts)
 
 
+_WORDS: dict[str, Words] = {}
+
+
+@receiver(setting_changed)
+def _forget_words(**kwargs) -> None:
+    _WORDS.clear()
+
+
 def render_entries(entries, *, comments_open: bool) -> SafeString:
+    if not entries:
+        return mark_safe("")
     words = Words.current()
     return mark_safe(  # noqa: S308 - every piece is escaped above or sanitised on save
         "".join(render_entry(entry, words, comments_open=comments_open) for entry in entries)
