@@ -243,4 +243,10 @@ if __name__ == "__main__":
     import sys
 
     source = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/results/latest.json")
-    print(markdown_table(rows(json.loads(source.read_text()))))
+    results = json.loads(source.read_text())
+    if (peer := results.get("peer", {})).get("same_run"):  # make bench PEER=1: this run's
+        for kind in ("xtd_rps", "lean_rps"):
+            peer[kind] = {int(size): rps for size, rps in peer[kind].items()}
+        PEER.update(peer)
+        HEADER[-1] = "peer, same run"
+    print(markdown_table(rows(results)))
