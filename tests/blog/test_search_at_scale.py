@@ -3,6 +3,7 @@ costs (issue 15): the best of the newest ``SEARCH_CANDIDATES``, and the page say
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,8 +33,10 @@ def _posts_days_ago(*titles_and_days):
         PostFactory(title=title, body="A trial.", published_at=now - datetime.timedelta(days=days))
 
 
-def test_a_common_word_ranks_the_newest_matches_only(client, db, monkeypatch):
+@pytest.mark.parametrize("probe", [100, 2], ids=["picked from the probe", "walk by date"])
+def test_a_common_word_ranks_the_newest_matches_only(client, db, monkeypatch, probe):
     monkeypatch.setattr(views, "SEARCH_CANDIDATES", 3)
+    monkeypatch.setattr(views, "SEARCH_PROBE", probe)  # both ways give the same newest
     _posts_days_ago(("Trial, trial, trial", 40), ("Newest", 1), ("Trial news", 2), ("Older", 3))
 
     response = _search(client, "trial")
@@ -57,8 +60,10 @@ def test_search_takes_the_same_queries_for_few_and_many_matches(
     client, db, monkeypatch, django_assert_num_queries
 ):
     monkeypatch.setattr(views, "SEARCH_CANDIDATES", 3)
+    monkeypatch.setattr(views, "SEARCH_PROBE", 6)  # past 6 matches: the walk by date
     _posts_days_ago(("First trial", 1), ("Second trial", 2))
-    with django_assert_num_queries(4) as few:  # count, page, series, comments
+    # The posts' probe, count, page, series; the comments' probe (none match: no more).
+    with django_assert_num_queries(5) as few:
         _search(client, "trial")
     _posts_days_ago(*[(f"Trial {n}", 10 + n) for n in range(10)])
 
