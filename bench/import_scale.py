@@ -26,46 +26,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from . import database
+from .words import WORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "import_scale.json"
 TARGET = 2000  # comments per second
-
-WORDS = (
-    "relapse",
-    "infusion",
-    "trial",
-    "cohort",
-    "placebo",
-    "dose",
-    "lesion",
-    "scan",
-    "neurologist",
-    "registry",
-    "outcome",
-    "fatigue",
-    "walking",
-    "vision",
-    "balance",
-    "therapy",
-    "remission",
-    "biomarker",
-    "evidence",
-    "protocol",
-    "switch",
-    "insurer",
-    "policy",
-    "waiting",
-    "list",
-    "clinic",
-    "nurse",
-    "study",
-    "data",
-    "result",
-    "published",
-    "open",
-    "question",
-)
 
 
 def sentence(rng: random.Random, words: int) -> str:

@@ -20,7 +20,8 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.services import Submission, comment_submit
 
-from .load import BROWSER, WORDS
+from .load import BROWSER
+from .words import WORDS
 
 COMMENT_ITEM = re.compile(rb'<li id="comment-\d+"')
 

@@ -13,16 +13,14 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from .words import WORDS
+
 REPORT_SCRIPT = Path(__file__).with_name("report.lua")
 # A reader's browser: bots are served but not counted as views, readers are counted.
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0 Safari/537.36"
 )
-WORDS = [
-    "dose", "trial", "cohort", "relapse", "scan", "effect", "outcome", "measure", "result",
-    "question", "answer",
-]  # fmt: skip
 
 
 def wrk_available() -> bool:

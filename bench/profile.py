@@ -65,7 +65,7 @@ def profile_cases(args) -> None:
 
     from .fixtures import prepare
     from .inprocess import moderator, reader_client
-    from .load import WORDS
+    from .words import WORDS
 
     posts, queue_post, emails = prepare([0, 100, 1000], 500, log=lambda message: None)
     rng = random.Random(3)

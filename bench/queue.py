@@ -23,33 +23,11 @@ import sys
 import time
 from pathlib import Path
 
+from .words import WORDS
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "queue.json"
 TARGET_MS = 300
-WORDS = [
-    "relapse",
-    "infusion",
-    "trial",
-    "cohort",
-    "placebo",
-    "dose",
-    "lesion",
-    "scan",
-    "registry",
-    "outcome",
-    "fatigue",
-    "walking",
-    "vision",
-    "balance",
-    "therapy",
-    "remission",
-    "biomarker",
-    "evidence",
-    "protocol",
-    "clinic",
-    "waiting",
-    "insurer",
-]
 
 
 def seed(pending: int, rng: random.Random) -> dict:

@@ -12,11 +12,7 @@ from blog.models import Post
 from comments.models import Comment, CommentRevision
 from comments.text import render_comment
 
-WORDS = [
-    "trial", "relapse", "dose", "infusion", "clinic", "scan", "fatigue", "walking", "data",
-    "cohort", "placebo", "effect", "interval", "outcome", "measure", "follow-up", "biomarker",
-    "question", "answer", "thanks", "result", "risk",
-]  # fmt: skip
+from .words import WORDS
 
 
 def _text(rng: random.Random, index: int) -> str:
