@@ -10,6 +10,7 @@ so the templates read them without a query.
 """
 
 import datetime
+import functools
 import json
 
 from django.contrib.auth import get_user_model
@@ -36,6 +37,7 @@ def _columns(model, prefix: str = "") -> list[str]:
     ]
 
 
+@functools.cache  # the models' fields: the same for the life of the process
 def _post_columns() -> tuple[list[str], list[str], list[str]]:
     return (
         _columns(Post),
