@@ -45,6 +45,19 @@ def test_the_post_its_author_profile_and_series_in_one_query(author, series):
             assert getattr(post, field.attname) == getattr(expected, field.attname), field.name
 
 
+def test_the_series_queryset_still_filters_like_the_orms(author, series):
+    # The prefetched series are a queryset whose filter is built only when chained on:
+    # chained, it must still mean "this post's series", not every series.
+    other = SeriesFactory(name="Other Notes", slug="other-notes")
+    PostFactory(author=author, tags=[other])
+    post = published_post(PostFactory(author=author, tags=series).slug)
+    assert list(post.tags.all().order_by("name").values_list("slug", flat=True)) == [
+        "alpha-notes",
+        "zebra-notes",
+    ]
+    assert not post.tags.all().filter(slug="other-notes").exists()
+
+
 def test_an_author_without_a_profile_and_a_post_without_series(db):
     made = PostFactory(author=UserFactory(username="plain"), title="Bare")
     with CaptureQueriesContext(connection) as queries:
