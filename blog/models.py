@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
 from .permissions import can_edit_any_post
@@ -79,6 +80,31 @@ class TaggedPost(GenericTaggedItemBase):
             # a series page scanned the series' every tag row per post (30 ms at 10,000).
             models.Index("tag", Cast("object_id", models.BigIntegerField()), name="tag_post")
         ]
+
+
+class PostSeriesManager(_TaggableManager):
+    """``post.tags``: one post's series, by name (the series' own order, as the anonymous
+    reader's prepared query gives them).
+
+    taggit builds the ORM query for one post's tags (joins, ``distinct``, ``order_by``)
+    every time ``post.tags`` is read, and the prefetch for a list of posts reads it once per
+    post only to replace its rows: about 1.4 ms of CPU per post under cProfile, a fifth of a
+    list page. Here the query is only described (the ORM's deferred filter, as its own
+    related managers do) and built if someone runs or chains on it.
+    """
+
+    def get_queryset(self, extra_filters=None):
+        if self.instance is None or extra_filters:  # Post.tags, and the prefetch's query
+            return super().get_queryset(extra_filters)
+        kept = getattr(self.instance, "_prefetched_objects_cache", {})
+        if self.prefetch_cache_name in kept:
+            return kept[self.prefetch_cache_name]
+        queryset = self.through.tag_model().objects.all()
+        queryset._defer_next_filter = True
+        return queryset.filter(
+            tagged_items__content_type_id=ContentType.objects.get_for_model(self.model).pk,
+            tagged_items__object_id=self.instance.pk,
+        )
 
 
 class AuthorProfile(models.Model):
@@ -172,7 +198,13 @@ class Post(models.Model):
         db_persist=True,
     )
 
-    tags = TaggableManager(through=TaggedPost, blank=True, verbose_name=_("series"))
+    tags = TaggableManager(
+        through=TaggedPost,
+        manager=PostSeriesManager,
+        ordering=["name"],  # for a list's prefetch too: otherwise in the order rows come
+        blank=True,
+        verbose_name=_("series"),
+    )
 
     objects = PostQuerySet.as_manager()
 

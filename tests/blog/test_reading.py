@@ -58,6 +58,18 @@ def test_the_series_queryset_still_filters_like_the_orms(author, series):
     assert not post.tags.all().filter(slug="other-notes").exists()
 
 
+def test_every_way_of_reading_a_posts_series_gives_them_by_name(author, series):
+    # The prepared query, a list's prefetch and a plain post.tags all agree: a reader sees
+    # the series in the same order on the post page, the home page and a signed-in page.
+    made = PostFactory(author=author, tags=series)  # Zebra added before Alpha
+    listed = Post.objects.published().for_listing().get(pk=made.pk)
+    plain = Post.objects.get(pk=made.pk)
+    orders = [
+        [tag.name for tag in post.tags.all()] for post in (published_post(made.slug), listed, plain)
+    ]
+    assert orders == [["Alpha Notes", "Zebra Notes"]] * 3
+
+
 def test_an_author_without_a_profile_and_a_post_without_series(db):
     made = PostFactory(author=UserFactory(username="plain"), title="Bare")
     with CaptureQueriesContext(connection) as queries:
