@@ -1,5 +1,6 @@
 """The benchmark's own database on the configured server, created fresh and dropped after."""
 
+import sys
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -33,6 +34,22 @@ def drop(database_url: str, name: str = NAME) -> None:
         connection.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+def release() -> None:
+    """Before a benchmark's database is dropped: write the page views this process gathered
+    (otherwise its exit hook tries after the drop and logs a failure) and close Django's
+    connections. Nothing to do when Django was never set up."""
+    if "django" not in sys.modules:
+        return
+    from django.apps import apps
+    from django.db import connections
+
+    if apps.ready:
+        from blog import viewcount
+
+        viewcount.flush()
+    connections.close_all()
 
 
 def server_version(database_url: str) -> str:

@@ -209,9 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
-        from django.db import connections
-
-        connections.close_all()
+        database.release()
         database.drop(server_url, name)
         shutil.rmtree(work, ignore_errors=True)
 

@@ -45,16 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         import django
 
         django.setup()
-        from django.db import connections
-
-        from blog import viewcount
-
-        try:
-            profile_cases(args)
-        finally:
-            viewcount.flush()  # the pages' view counts, before their database goes
-            connections.close_all()
+        profile_cases(args)
     finally:
+        database.release()
         database.drop(server_url, name)
     return 0
 

@@ -206,9 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.output).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"Wrote {args.output}")
     finally:
-        from django.db import connections
-
-        connections.close_all()
+        database.release()
         if args.keep:
             print(f"kept database {name}")
         else:

@@ -156,10 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for server in servers:
             server.stop()
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
+        database.release()
         log(f"dropping database {args.database}")
         database.drop(server_url, args.database)
         if cache == "redis":

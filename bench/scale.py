@@ -102,13 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results = measure_all(args)
     finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            from blog import viewcount
-
-            viewcount.flush()  # the reads' view counts, before their database goes
-            connections.close_all()
+        database.release()
         if not args.keep:
             log(f"dropping database {args.database}")
             database.drop(server_url, args.database)

@@ -276,9 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rounds, summary))
         print(f"Wrote {args.output}")
     finally:
-        from django.db import connections
-
-        connections.close_all()
+        database.release()
         database.drop(server_url, name)
     return 0
 
