@@ -196,3 +196,11 @@ def test_a_reply_through_the_form_builds_no_select_with_the_orm(form_reply):
     with patch.object(SQLCompiler, "as_sql", counting):
         assert form_reply().status_code == 302
     assert [sql for sql in compiled if sql.lstrip().startswith("SELECT")] == []
+
+
+def test_a_reply_through_the_form_reads_the_rules_from_the_shared_cache_once(form_reply):
+    form_reply()
+    with patch.object(rules.cache, "get", wraps=rules.cache.get) as get:
+        assert form_reply().status_code == 302
+    reads = [call for call in get.call_args_list if call.args[0] == rules.CACHE_KEY]
+    assert len(reads) == 1  # the rate limit, the policy and the held message share it
