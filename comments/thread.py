@@ -330,9 +330,9 @@ def page_of(comment: Comment, *, mine: set[int] = frozenset()) -> int | None:
     Two small queries rather than building the whole discussion: a thread is on the page
     its root's position gives, and a thread is listed when anything in it is shown.
     """
-    shown = Comment.objects.for_post(comment.post_id).shown_to(mine)
     if not comment.is_shown_to(mine):
         # Hidden: on the page only as a placeholder, when something below it is shown.
+        shown = Comment.objects.for_post(comment.post_id).shown_to(mine)
         below = shown.filter(tree_id=comment.tree_id, lft__gt=comment.lft, rght__lt=comment.rght)
         if not below.exists():
             return None
