@@ -308,6 +308,7 @@ def measure_all(args, servers: list[Gunicorn], static_dir: Path, work: Path) -> 
 
     post = posts[args.post_size]
     log(f"posting: {args.clients} clients for {args.post_seconds:g} s")
+    workers_before = warm.cpu_seconds()
     posting = load.post_comments(
         warm.port,
         page_path=pages[str(args.post_size)]["path"],
@@ -322,7 +323,13 @@ def measure_all(args, servers: list[Gunicorn], static_dir: Path, work: Path) -> 
         seconds=args.post_seconds,
     )
     posting["size"] = args.post_size
-    log(f"posting: {posting['accepted_per_s']:.1f} accepted/s, {posting['statuses']}")
+    posting["worker_cpu_s"] = warm.cpu_seconds() - workers_before
+    posting["worker_cpu_ms_per_post"] = posting["worker_cpu_s"] * 1000 / max(posting["attempts"], 1)
+    log(
+        f"posting: {posting['accepted_per_s']:.1f} accepted/s, {posting['statuses']}; CPU "
+        f"per POST {posting['worker_cpu_ms_per_post']:.1f} ms in the workers, "
+        f"{posting['client_cpu_ms_per_post']:.1f} ms in the clients"
+    )
     for server in (cold, warm):
         server.stop()
 

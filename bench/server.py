@@ -86,6 +86,15 @@ class Gunicorn:
             )
         return figures
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the workers have used so far."""
+        total = 0.0
+        for worker in self.worker_processes():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = worker.cpu_times()
+                total += times.user + times.system
+        return total
+
     def log_tail(self, lines: int = 30) -> str:
         if not self.log_path.exists():
             return "(no log)"

@@ -134,9 +134,11 @@ class AuthorProfile(models.Model):
 
 
 class PostQuerySet(models.QuerySet):
-    def published(self):
-        """Posts a reader may see: published, with a publish time that has come."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, *, now=None):
+        """Posts a reader may see: published, with a publish time that has come (by
+        ``now``, the present unless given: a prepared query's stand-in)."""
+        now = now or timezone.now()
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now)
 
     def visible_to(self, user):
         """What ``user`` may open: published posts, plus drafts they wrote or may edit

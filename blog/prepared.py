@@ -6,39 +6,60 @@ query is built by the ORM once, with stand-in values, and compiled; each call ru
 same SQL with the real values in the stand-ins' places. The ORM stays the one place the
 SQL comes from, so a model change changes it too.
 
-Only for ``values_list`` querysets whose columns need no conversion from what psycopg
-returns (plain fields and annotations; checked when compiled), and stand-ins that are
-plain parameters of the SQL, each distinct from every other value in it (checked too).
+Only for ``values_list`` querysets (columns the ORM converts, such as a count or a JSON
+field, are converted as it would), and stand-ins that are plain parameters of the SQL,
+each distinct from every other value in it (checked when compiled).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import GeneratedField, QuerySet
+
+
+def model_columns(model, prefix: str = "") -> list[str]:
+    """``model``'s stored columns in its own field order, for ``values_list`` (and for
+    ``Prepared.instances``), without the generated ones (search vectors: for no page)."""
+    return [
+        prefix + field.attname
+        for field in model._meta.concrete_fields
+        if not isinstance(field, GeneratedField)
+    ]
 
 
 class Prepared:
     def __init__(self, build: Callable[..., QuerySet], **stand_ins):
         self._build = build
         self._stand_ins = stand_ins
-        self._compiled: dict[str, tuple[str, list, list]] = {}  # by database alias
+        self._compiled: dict[str, _Compiled] = {}  # by database alias
 
     def rows(self, *, using: str = "default", **values) -> list[tuple]:
         """The rows, as ``values_list`` would give them, for these values."""
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        sql, params, slots = compiled
         actual = [
             param if slot is None else values[slot]
-            for param, slot in zip(params, slots, strict=True)
+            for param, slot in zip(compiled.params, compiled.slots, strict=True)
         ]
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, actual)
-            return cursor.fetchall()
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, actual)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = [_converted(row, compiled.converters, connection) for row in rows]
+        return rows
 
-    def _compile(self, using: str) -> tuple[str, list, list]:
+    def instances(self, model, *, using: str = "default", **values) -> list:
+        """The rows as ``model`` instances, as the ORM makes them (``from_db``), when the
+        query's columns are ``model_columns(model)``: the ones left out stay deferred."""
+        rows = self.rows(using=using, **values)
+        names = self._compiled[using].columns
+        return [model.from_db(using, names, row) for row in rows]
+
+    def _compile(self, using: str) -> "_Compiled":
         queryset = self._build(**self._stand_ins)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
@@ -50,16 +71,37 @@ class Prepared:
         if not queryset._fields or list(queryset._fields) != names:
             raise ImproperlyConfigured("Prepared needs values_list() naming every column in order")
         selected = [expression for expression, _sql, _alias in compiler.select]
-        if compiler.get_converters(selected):
-            raise ImproperlyConfigured("Prepared cannot apply the ORM's column converters")
-        return sql, list(params), slots
+        converters = sorted(compiler.get_converters(selected).items())
+        return _Compiled(sql, list(params), slots, names, converters)
 
     def _slot(self, param) -> str | None:
         found = [
             name
             for name, stand_in in self._stand_ins.items()
-            if type(param) is type(stand_in) and param == stand_in
+            # isinstance: the ORM may wrap an integer for its column type (psycopg's Int4).
+            if isinstance(param, type(stand_in)) and param == stand_in
         ]
         if len(found) > 1:
             raise ImproperlyConfigured(f"Stand-ins {found} have the same value")
         return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: list  # with the stand-ins' values
+    slots: list[str | None]  # the stand-in each parameter is, if any
+    columns: list[str]
+    # The ORM's converters by column (a count's int(), a JSON field's loads): none for
+    # plain fields and most annotations, so most prepared rows come as psycopg reads them.
+    converters: list[tuple[int, tuple[list, object]]]
+
+
+def _converted(row: tuple, converters, connection) -> tuple:
+    values = list(row)
+    for position, (functions, expression) in converters:
+        value = values[position]
+        for function in functions:
+            value = function(value, expression, connection)
+        values[position] = value
+    return tuple(values)

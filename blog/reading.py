@@ -7,6 +7,8 @@ per process (``blog.prepared``): the series come along as one JSON column, in th
 series' own order (by name, as ``post.tags`` gives them everywhere). The objects
 are the ones the ORM would make, with the author, the profile and the series in place,
 so the templates read them without a query.
+
+``published_post_by_id`` is the post a comment is posted to, prepared the same way.
 """
 
 import datetime
@@ -16,33 +18,26 @@ import json
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import JSONBAgg
-from django.db.models import GeneratedField, OuterRef, Subquery, TextField
+from django.db.models import OuterRef, Subquery, TextField
 from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
 from .models import AuthorProfile, Post, Series, TaggedPost
-from .prepared import Prepared
+from .prepared import Prepared, model_columns
 
 _STAND_IN_SLUG = "stand-in-slug-7654321"
 _STAND_IN_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
 _STAND_IN_TYPE = -7_654_321
+_STAND_IN_ID = -7_654_321
 _SERIES_FIELDS = ("id", "name", "slug", "description")
-
-
-def _columns(model, prefix: str = "") -> list[str]:
-    return [
-        prefix + field.attname
-        for field in model._meta.concrete_fields
-        if not isinstance(field, GeneratedField)  # the search vector: not for the page
-    ]
 
 
 @functools.cache  # the models' fields: the same for the life of the process
 def _post_columns() -> tuple[list[str], list[str], list[str]]:
     return (
-        _columns(Post),
-        _columns(get_user_model(), "author__"),
-        _columns(AuthorProfile, "author__author_profile__"),
+        model_columns(Post),
+        model_columns(get_user_model(), "author__"),
+        model_columns(AuthorProfile, "author__author_profile__"),
     )
 
 
@@ -60,7 +55,8 @@ def _query(slug: str, now, post_type: int):
     )
     post, author, profile = _post_columns()
     return (
-        Post.objects.filter(slug=slug, status=Post.Status.PUBLISHED, published_at__lte=now)
+        Post.objects.published(now=now)
+        .filter(slug=slug)
         .annotate(series_json=Cast(Subquery(series), TextField()))
         .values_list(*post, *author, *profile, "series_json")
     )
@@ -107,3 +103,18 @@ def _prefetched(post: Post, series: list[Series]):
     queryset._result_cache = series
     queryset._prefetch_done = True
     return queryset
+
+
+def _by_id(post_id: int, now):
+    return Post.objects.published(now=now).filter(pk=post_id).values_list(*_post_columns()[0])
+
+
+_POST_BY_ID = Prepared(_by_id, post_id=_STAND_IN_ID, now=_STAND_IN_NOW)
+
+
+def published_post_by_id(post_id: int) -> Post | None:
+    """``Post.objects.published().filter(pk=post_id).first()``, compiled once per process:
+    every comment posted looks its post up so (building the query cost more than running
+    it). The post alone, no author or series."""
+    found = _POST_BY_ID.instances(Post, post_id=post_id, now=timezone.now())
+    return found[0] if found else None

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blog import pagecache
-from blog.dbcopy import copy_objects
+from blog.dbcopy import copy_objects, insert_object
 
 from . import identity, tree
 from .limits import MAX_NAME
@@ -128,13 +128,15 @@ def comment_submit(
     comment.status_reasons = list(assessment.reasons)
     with transaction.atomic():
         tree.insert(comment)
-        CommentRevision.objects.create(
-            comment=comment,
-            body=body,
-            quote=quote,
-            edited_by=user,
-            reason="submitted",
-            created_at=comment.submitted_at,
+        insert_object(
+            CommentRevision(
+                comment=comment,
+                body=body,
+                quote=quote,
+                edited_by=user,
+                reason="submitted",
+                created_at=comment.submitted_at,
+            )
         )
         after_insert(comment=comment, assessment=assessment, source="reader")
     return comment

@@ -6,18 +6,19 @@ and reply counts are computed here, in one pass over the post's comments in tree
 """
 
 import datetime
+import functools
 import math
 from dataclasses import dataclass
 from html import escape  # the stdlib one: Django's wraps it for lazy strings, at a cost
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, F, Func, When
+from django.db.models import Case, Count, F, Func, When
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext
 
-from blog.prepared import Prepared
+from blog.prepared import Prepared, model_columns
 
 from .models import Comment
 from .policy import refusal_reasons
@@ -329,12 +330,58 @@ def page_of(comment: Comment, *, mine: set[int] = frozenset()) -> int | None:
     Two small queries rather than building the whole discussion: a thread is on the page
     its root's position gives, and a thread is listed when anything in it is shown.
     """
-    shown = Comment.objects.for_post(comment.post_id).shown_to(mine)
     if not comment.is_shown_to(mine):
         # Hidden: on the page only as a placeholder, when something below it is shown.
+        shown = Comment.objects.for_post(comment.post_id).shown_to(mine)
         below = shown.filter(tree_id=comment.tree_id, lft__gt=comment.lft, rght__lt=comment.rght)
         if not below.exists():
             return None
-    earlier = {"tree_id__gt" if newest_first() else "tree_id__lt": comment.tree_id}
-    before = shown.filter(**earlier).values("tree_id").distinct().count()
+    counted = _THREADS_BEFORE[newest_first()].rows(
+        post_id=comment.post_id, tree_id=comment.tree_id, mine=list(mine)
+    )
+    before = counted[0][0] if counted else 0
     return before // threads_per_page() + 1
+
+
+def _threads_before(post_id: int, tree_id: int, mine: list[int], *, newest: bool):
+    """How many threads listed before ``tree_id``'s: a thread is listed when anything in
+    it is shown to the reader (one row, or none when there is none)."""
+    earlier = {"tree_id__gt" if newest else "tree_id__lt": tree_id}
+    return (
+        Comment.objects.for_post(post_id)
+        .shown_to(mine)
+        .filter(**earlier)
+        .order_by()
+        .values("post_id")
+        .annotate(threads=Count("tree_id", distinct=True))
+        .values_list("threads")
+    )
+
+
+# Every comment posted asks it (for the page to send its writer to): compiled once per
+# process and order, as building the query cost more than running it.
+_THREADS_BEFORE = {
+    newest: Prepared(
+        functools.partial(_threads_before, newest=newest),
+        post_id=-7_654_321,
+        tree_id=2_107_654_322,  # in a positive column's range: the ORM drops the filter else
+        mine=[-7_654_323],
+    )  # fmt: skip
+    for newest in (False, True)
+}
+
+
+def _visible_comment(post_id: int, pk: int):
+    columns = model_columns(Comment)
+    return Comment.objects.visible().for_post(post_id).filter(pk=pk).values_list(*columns)
+
+
+_VISIBLE_COMMENT = Prepared(_visible_comment, post_id=-7_654_321, pk=-7_654_322)
+
+
+def visible_comment(post_id: int, pk: int) -> Comment | None:
+    """Comment ``pk`` if every reader of post ``post_id`` sees it (a reply's parent), as
+    ``Comment.objects.visible().for_post(post_id).filter(pk=pk).first()`` gives it, in a
+    query compiled once per process."""
+    found = _VISIBLE_COMMENT.instances(Comment, post_id=post_id, pk=pk)
+    return found[0] if found else None

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Post
+from blog.reading import published_post_by_id
 
 from .addresses import is_confirmed
 from .forms import CommentForm
@@ -21,7 +22,7 @@ from .identity import commenter
 from .models import Comment
 from .policy import SubmissionRefused, count_attempt, explain_hold, policy_summary
 from .services import PARENT_UNAVAILABLE, Submission, comment_submit, hash_ip
-from .thread import label_of, own_pending_ids, page_of, remember_own
+from .thread import label_of, own_pending_ids, page_of, remember_own, visible_comment
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,9 @@ def _undecodable_fields(request) -> list[str]:
 
 @require_POST
 def post_comment(request, post_id: int):
-    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    post = published_post_by_id(post_id)
+    if post is None:
+        raise Http404
     if request.content_type not in FORM_CONTENT_TYPES:
         message = _(
             "Comments can only be sent with the comment form. This request was sent as "
@@ -134,7 +137,7 @@ def post_comment(request, post_id: int):
     parent = None
     if data["parent"]:
         # Only a comment this page shows: missing, hidden or elsewhere get one answer.
-        parent = Comment.objects.visible().for_post(post).filter(pk=data["parent"]).first()
+        parent = visible_comment(post.pk, data["parent"])
         if parent is None:
             form.add_error("parent", PARENT_UNAVAILABLE)
             return _refused_page(request, post, form)

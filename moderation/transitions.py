@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from blog.dbcopy import insert_object
 from comments.models import Comment
 from comments.permissions import can_moderate
 
@@ -28,7 +29,7 @@ class InvalidTransition(ValidationError):
 
 
 def record(*, comment, actor, action, from_status="", to_status="", reason="") -> None:
-    ModerationEvent.objects.create(
+    event = ModerationEvent(
         comment=comment,
         comment_ref=comment.pk,
         actor=actor,
@@ -37,6 +38,7 @@ def record(*, comment, actor, action, from_status="", to_status="", reason="") -
         to_status=to_status,
         reason=reason,
     )
+    insert_object(event)  # one per comment posted: the INSERT is built once
 
 
 def locked(comment: Comment) -> Comment:
