@@ -5,7 +5,6 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Replace
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from . import pagecache, reading, viewcount
 from .models import AuthorProfile, Post, Series
-from .pagination import comment_page_number
+from .pagination import comment_page_number, list_page
 
 BOT_USER_AGENT = re.compile(
     r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|"
@@ -91,8 +90,8 @@ def last_comment_page(request, post) -> int | None:
     return import_string(hook)(post, request) if hook else None
 
 
-def _page(request, queryset):
-    return Paginator(queryset, settings.POSTS_PER_PAGE).get_page(request.GET.get("page"))
+def _page(request, queryset, *, count_all=False):
+    return list_page(request, queryset, settings.POSTS_PER_PAGE, count_all=count_all)
 
 
 # The sidebar's months with published posts, newest first: from the newest published post,
@@ -244,7 +243,8 @@ def search(request):
             )
             .order_by("-rank", "-published_at")
         )
-        page = _page(request, posts)
+        # At most SEARCH_CANDIDATES posts: counted in full, as the page says how many.
+        page = _page(request, posts, count_all=True)
         capped = page.paginator.count >= SEARCH_CANDIDATES
         for post in page:
             post.snippet_html = highlight(post.snippet)
