@@ -5,12 +5,12 @@ import datetime
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
 from django.utils import timezone
 
 from blog import views
 from comments.models import Comment
 from comments.search import search_comments
+from tests.plans import plan
 
 
 def test_comment_search_ranks_only_the_newest_matches(make, monkeypatch):
@@ -64,19 +64,9 @@ def test_the_walk_by_date_reads_the_approved_comments_index(make):
         .order_by("-submitted_at", "-pk")
         .values("pk")[:200]
     )
-    with connection.cursor() as cursor:
-        # A table this small is read fastest through any date or status index (or in full):
-        # those are dropped for this test's transaction, to see that this one serves.
-        cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'comments_comment' AND"
-            " (indexdef LIKE '%%status%%' OR indexdef LIKE '%%submitted_at%%')"
-            " AND indexname <> 'comment_approved_newest'"
-        )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f'DROP INDEX "{name}"')
-        cursor.execute("ANALYZE comments_comment")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = walk.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Index Scan Backward using comment_approved_newest" in plan
+    sql, params = walk.query.sql_with_params()
+    explained = plan(
+        sql, params, table="comments_comment", keep="comment_approved_newest",
+        drop_on=("status", "submitted_at"),
+    )  # fmt: skip
+    assert "Index Scan Backward using comment_approved_newest" in explained
