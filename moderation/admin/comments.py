@@ -24,6 +24,7 @@ from ..models import ModerationEvent
 from .actions import BulkActions
 from .filters import PostFilter, ReasonFilter
 from .forms import CommentEditForm
+from .paging import IdsFirstPaginator
 
 Status = Comment.Status
 
@@ -38,6 +39,7 @@ class CommentAdmin(BulkActions, MPTTModelAdmin):
     list_select_related = ["post"]
     search_fields = ["body", "author_name", "author_email"]
     list_per_page = 100
+    paginator = IdsFirstPaginator
     # "N results (M total)" counted every comment the viewer moderates on each filtered
     # page: a million rows. The filtered count stays; "Show all" replaces the total.
     show_full_result_count = False

@@ -66,6 +66,74 @@ def test_home_paginates(client, db, settings):
     assert _titles(client.get(reverse("blog:post_list"), {"page": 99})) == ["Day 4"]
 
 
+def _pager(response) -> tuple[str, str | None, str | None]:
+    """The pager's "Page …" text and its Newer and Older links (None when absent)."""
+    nav = parse(response.text).find("nav", cls="pagination")
+    links = {a.attrs["rel"]: a.attrs["href"] for a in nav.find_all("a")}
+    return nav.find("span").text, links.get("prev"), links.get("next")
+
+
+@pytest.mark.parametrize("series", [False, True])
+def test_a_long_list_is_paged_without_a_total_and_every_page_is_reached(
+    client, research_speak, settings, monkeypatch, series
+):
+    """Only PAGES_AHEAD pages past the shown one are counted: "Page N" and an Older link
+    until the count reaches the end, "Page N of M" from there; Older leads to every post."""
+    settings.POSTS_PER_PAGE = 2
+    monkeypatch.setattr("blog.pagination.PAGES_AHEAD", 1)
+    for day in range(9):
+        PostFactory(
+            title=f"Day {day}",
+            tags=[research_speak],
+            published_at=timezone.now() - datetime.timedelta(days=day),
+        )
+    url = research_speak.get_absolute_url() if series else reverse("blog:post_list")
+
+    seen, pagers, query = [], [], ""
+    while query is not None:
+        response = client.get(url + query)
+        seen += _titles(response)
+        label, newer, query = _pager(response)
+        pagers.append((label, newer))
+
+    assert seen == [f"Day {day}" for day in range(9)]
+    assert pagers == [
+        ("Page 1", None),
+        ("Page 2", "?page=1"),
+        ("Page 3", "?page=2"),
+        ("Page 4 of 5", "?page=3"),
+        ("Page 5 of 5", "?page=4"),
+    ]
+    # Straight to a page past the end: the last page, its total known.
+    assert _titles(client.get(url, {"page": 99})) == ["Day 8"]
+    assert _pager(client.get(url, {"page": 99}))[0] == "Page 5 of 5"
+
+
+def test_a_short_list_says_how_many_pages(client, db, settings):
+    settings.POSTS_PER_PAGE = 2
+    for day in range(3):
+        PostFactory(published_at=timezone.now() - datetime.timedelta(days=day))
+    assert _pager(client.get(reverse("blog:post_list")))[0] == "Page 1 of 2"
+
+
+def test_a_series_page_counts_its_posts_only_a_few_pages_ahead(
+    client, research_speak, settings, django_assert_num_queries
+):
+    """The count is a COUNT over a LIMIT subquery: as cheap for a series of thousands of
+    posts as for one of fifty (issue 15)."""
+    settings.POSTS_PER_PAGE = 2
+    for day in range(14):
+        PostFactory(
+            tags=[research_speak], published_at=timezone.now() - datetime.timedelta(days=day)
+        )
+    with django_assert_num_queries(4) as captured:
+        response = client.get(research_speak.get_absolute_url(), {"page": 2})
+    counts = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"]]
+    assert len(counts) == 1
+    assert "LIMIT 13" in counts[0]  # (2 + PAGES_AHEAD) pages of 2, and one more
+    assert _pager(response)[0] == "Page 2"
+
+
 def test_home_of_an_empty_blog(client, db):
     response = client.get(reverse("blog:post_list"))
     assert response.status_code == 200

@@ -28,6 +28,9 @@ def test_copy_seeding_writes_valid_trees_and_the_asked_counts(db, capsys):
     assert not Comment.objects.exclude(parent=None).filter(level=0).exists()
     assert Comment.objects.filter(level__gt=0).exists()
     assert not Comment.objects.pending().exclude(parent=None).exists()
+    # The held comments' reasons have their kinds (the reason filter's), COPY or not.
+    assert not Comment.objects.pending().filter(status_reason_kinds=[]).exists()
+    assert Comment.objects.pending().filter(status_reason_kinds__contains=["links"]).exists()
     assert tree.check_trees() == []
     call_command("check_comment_trees")
     assert "All comment threads are intact." in capsys.readouterr().out
