@@ -122,7 +122,7 @@ class Batches:
         self.remember_many(
             Kind.COMMENT,
             [
-                (record.source_id, comment, digest)
+                (record.source_id, comment, digest, "")
                 for record, comment, digest in zip(
                     new.records, new.comments, new.digests, strict=True
                 )

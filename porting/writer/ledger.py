@@ -45,7 +45,11 @@ class Ledger:
         )
 
     def imported_ids(self, kind: str, source_ids) -> set[str]:
-        """Which of ``source_ids`` were imported before (as stored keys).
+        """Which of ``source_ids`` were imported before (as stored keys)."""
+        return set(self.items(kind, source_ids))
+
+    def items(self, kind: str, source_ids) -> dict[str, ImportedItem]:
+        """The rows of those of ``source_ids`` imported before, by stored key.
 
         One probe of the unique index per key, whatever the statistics say: the import's
         own rows are in the table before any ANALYZE, and ``source_id IN (...)`` was
@@ -54,24 +58,24 @@ class Ledger:
         """
         keys = sorted({key(source_id) for source_id in source_ids})
         if not keys:
-            return set()
+            return {}
         table = connection.ops.quote_name(ImportedItem._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                SELECT found.source_id FROM unnest(%s::text[]) AS wanted(id)
-                CROSS JOIN LATERAL (
-                    SELECT source_id FROM {table}
-                    WHERE source = %s AND source_key = %s AND kind = %s AND source_id = wanted.id
-                    LIMIT 1
-                ) AS found
-                """,  # noqa: S608 - the table name is the model's
-                [keys, self.fmt.source, self.source.key, kind],
-            )
-            return {row[0] for row in cursor.fetchall()}
+        found = ImportedItem.objects.raw(
+            f"""
+            SELECT found.* FROM unnest(%s::text[]) AS wanted(id)
+            CROSS JOIN LATERAL (
+                SELECT * FROM {table}
+                WHERE source = %s AND source_key = %s AND kind = %s AND source_id = wanted.id
+                LIMIT 1
+            ) AS found
+            """,  # noqa: S608 - the table name is the model's
+            [keys, self.fmt.source, self.source.key, kind],
+        )
+        return {item.source_id: item for item in found}
 
     def remember_many(self, kind: str, items) -> None:
-        """New rows for ``items``: (source id, object, digest) of things just created."""
+        """New rows for ``items``: (source id, object, digest, old address) of things just
+        created."""
         copy_objects(
             ImportedItem,
             (
@@ -82,7 +86,8 @@ class Ledger:
                     source_id=key(source_id),
                     object_id=obj.pk,
                     digest=digest,
+                    source_url=url[:500],
                 )  # fmt: skip
-                for source_id, obj, digest in items
+                for source_id, obj, digest, url in items
             ),
         )

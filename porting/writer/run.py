@@ -1,12 +1,12 @@
 """One import run: the records a reader yields, applied in one transaction.
 
 ``run_import`` reads the whole file inside one transaction (parsed a little ahead in a
-thread of its own, ``porting.readahead``; every write stays on the import's thread). Authors, series and posts are
-written as they are read (``people``, ``posts``); comments wait in ``CommentStaging``
-until the file has been read to the end, then go in a thread at a time, parents first
-(``batch``: new threads together; ``comments``: one at a time). A
-malformed file, a broken thread or any error rolls everything back; ``--dry-run`` rolls
-back on purpose after counting.
+thread of its own, ``porting.readahead``; every write stays on the import's thread).
+Authors and series are written as they are read (``people``), posts a hundred at a time
+(``posts``); comments wait in ``CommentStaging`` until the file has been read to the
+end, then go in a thread at a time, parents first (``batch``: new threads together;
+``comments``: one at a time). A malformed file, a broken thread or any error rolls
+everything back; ``--dry-run`` rolls back on purpose after counting.
 
 Each item's source id is remembered in ``ImportedItem`` (``ledger``) with a digest of what
 was read, so a second import of the same file changes nothing, and a newer export of the
@@ -83,6 +83,7 @@ class ImportRun(Ledger, People, Posts, Threads, Comments, Batches):
         self._recent: dict = {}
         # Posts read in this run, source id → digest: an id is never used twice.
         self._posts_read: dict[str, str] = {}
+        self._posts_waiting: list = []  # posts read, not yet written (record, digest, title)
         self._renamed_post: tuple[str, str] | None = None
         self._fallback = None
         self._to_stage: list[CommentRecord] = []  # comments read, not yet staged
@@ -98,6 +99,7 @@ class ImportRun(Ledger, People, Posts, Threads, Comments, Batches):
             for record in records:
                 self.apply(staging, record)
         self.require_source()
+        self.flush_posts()
         self.flush_staging(staging)
         self.place_comments(staging)
         staging.drop()

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.import_scale import write_export
+from blog.models import Post, TaggedPost
 from comments.models import Comment, CommentRevision
 from moderation.models import ModerationEvent
 from porting import staging
@@ -75,7 +76,8 @@ def test_known_ids_are_found_by_one_index_probe_each(db):
     """Which comments were imported before is asked once a batch; with the import's own
     rows in the table and no statistics yet, it must read the rows it asks about, not
     every row of the site (which made a first import quadratic)."""
-    site = SimpleNamespace(fmt=SimpleNamespace(source="wxr"), source=SimpleNamespace(key="s"))
+    site = type("Site", (Ledger,), {"fmt": SimpleNamespace(source="wxr"),
+                                    "source": SimpleNamespace(key="s")})()  # fmt: skip
     with connection.cursor() as cursor:  # a large import's rows, before any ANALYZE
         cursor.execute(
             "INSERT INTO moderation_importeditem (source, source_key, kind, source_id, "
@@ -84,7 +86,7 @@ def test_known_ids_are_found_by_one_index_probe_each(db):
         )
     asked = [str(n) for n in range(1000, 1050)] + ["never-imported"]
     with CaptureQueriesContext(connection) as queries:
-        found = Ledger.imported_ids(site, "comment", asked)
+        found = site.imported_ids("comment", asked)
     assert found == set(asked[:-1])
     [query] = queries.captured_queries
     with connection.cursor() as cursor:
@@ -104,3 +106,18 @@ def nodes(plan: dict):
     yield plan
     for child in plan.get("Plans", []):
         yield from nodes(child)
+
+
+def test_new_posts_are_written_a_batch_at_a_time(db, tmp_path):
+    counted = {}
+    for posts in (20, 220):
+        path = tmp_path / f"{posts}.xml"
+        write_export(path, posts=posts, comments=0)
+        counted[posts] = statements(path, f"site-{posts}")
+    assert Post.objects.count() == 240
+    assert TaggedPost.objects.count() == 240
+    assert ImportedItem.objects.filter(kind="post").exclude(source_url="").count() == 240
+    # 200 more posts are two more batches of a hundred: which ids are known, which slugs
+    # are taken, then the posts, their series and their ImportedItem rows.
+    growth = len(counted[220]) - len(counted[20])
+    assert growth <= 2 * 5 + 2, (len(counted[20]), len(counted[220]))
