@@ -22,6 +22,7 @@ from .ledger import key
 
 Kind = ImportedItem.Kind
 POST_BATCH = 100  # posts written together
+RECENT_POSTS = 256  # light Post objects kept for the comments being placed
 
 
 class Posts:
@@ -205,10 +206,18 @@ class Posts:
         if pk is None:
             return None
         if pk not in self._recent:
-            if len(self._recent) >= 256:
-                self._recent.clear()
-            self._recent[pk] = Post.objects.only("id", "title", "slug", "author_id").get(pk=pk)
+            self.load_posts([post_id])
         return self._recent[pk]
+
+    def load_posts(self, post_ids) -> None:
+        """Keep the posts of these source ids (those written already) for ``post_for``, in
+        one query: a batch of comments on fifty posts asked for them one by one."""
+        pks = {self._posts.get(post_id) for post_id in post_ids} - {None} - set(self._recent)
+        if not pks:
+            return
+        if len(self._recent) + len(pks) > RECENT_POSTS:
+            self._recent.clear()
+        self._recent.update(Post.objects.only("id", "title", "slug", "author_id").in_bulk(pks))
 
 
 def _tag_new_posts(tagged: list[tuple[Post, list]]) -> None:

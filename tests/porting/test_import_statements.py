@@ -108,16 +108,18 @@ def nodes(plan: dict):
         yield from nodes(child)
 
 
-def test_new_posts_are_written_a_batch_at_a_time(db, tmp_path):
+def test_new_posts_are_written_and_read_back_a_batch_at_a_time(db, tmp_path):
     counted = {}
     for posts in (20, 220):
         path = tmp_path / f"{posts}.xml"
-        write_export(path, posts=posts, comments=0)
+        write_export(path, posts=posts, comments=posts)  # a comment each: one batch
         counted[posts] = statements(path, f"site-{posts}")
     assert Post.objects.count() == 240
+    assert Comment.objects.filter(post__slug="post-220").count() == 1
     assert TaggedPost.objects.count() == 240
     assert ImportedItem.objects.filter(kind="post").exclude(source_url="").count() == 240
     # 200 more posts are two more batches of a hundred: which ids are known, which slugs
-    # are taken, then the posts, their series and their ImportedItem rows.
+    # are taken, then the posts, their series and their ImportedItem rows. Their comments
+    # are one batch either way, which reads its posts in one query.
     growth = len(counted[220]) - len(counted[20])
     assert growth <= 2 * 5 + 2, (len(counted[20]), len(counted[220]))
