@@ -224,6 +224,15 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:post", kwargs={"slug": self.slug})
+
+    def fill_derived(self) -> None:
+        """What saving works out from the fields a writer sets: for ``save`` and for an
+        import's ``bulk_create`` of new posts."""
         self.title = fold_lines(self.title)
         if not self.slug:
             self.slug = self._unique_slug()
@@ -232,10 +241,6 @@ class Post(models.Model):
         self.body_html = render_markdown(self.body)
         self.body_text = html_to_text(self.body_html)
         self.postscript_html = render_markdown(self.postscript) if self.postscript else ""
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("blog:post", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

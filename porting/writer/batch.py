@@ -67,6 +67,7 @@ class Batches:
     def _place_threads(self, threads: list[list[CommentRecord]]) -> None:
         """Store each thread: new ones together, the others one comment at a time."""
         known = self.imported_ids(Kind.COMMENT, [r.source_id for t in threads for r in t])
+        self.load_posts({records[0].post_id for records in threads})
         new = NewComments()
         for records in threads:
             if not self._build_thread(records, known, new):
@@ -122,7 +123,7 @@ class Batches:
         self.remember_many(
             Kind.COMMENT,
             [
-                (record.source_id, comment, digest)
+                (record.source_id, comment, digest, "")
                 for record, comment, digest in zip(
                     new.records, new.comments, new.digests, strict=True
                 )

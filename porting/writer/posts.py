@@ -12,61 +12,107 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from blog.models import Post, TaggedPost
+from blog.signals import retire_cached_pages
 from comments.text import clean_input, clean_line
 from porting import identity
 from porting.models import ImportedItem
 from porting.records import PostRecord
 
+from .ledger import key
+
 Kind = ImportedItem.Kind
+POST_BATCH = 100  # posts written together
+RECENT_POSTS = 256  # light Post objects kept for the comments being placed
 
 
 class Posts:
     def post(self, record: PostRecord) -> None:
+        """A post read from the file: written with the others of its batch (``flush_posts``)."""
         self._renamed_post = None
         if not self._keep_apart(record):
             return
-        digest = record.digest()
-        existing = self.item(Kind.POST, record.source_id)
         title = clean_line(record.title)[:200] or _("Untitled")
         for note in record.notes:
             self.report.notes.append(f"“{title}”: {note}")
-        if existing is not None:
-            post = Post.objects.filter(pk=existing.object_id).first()
-            if post is None:
-                self.report.count("post", "erased")
-                self.report.notes.append(
-                    _("“%(title)s” was deleted here; it and its comments are left out.")
-                    % {"title": title}
-                )
-                self.skipped_posts.add(record.source_id)
-                return
-            if existing.digest != digest:
-                self._fill_post(post, record, title)
-                post.save()
-                post.tags.set([self.series(series) for series in record.series])
-                self.remember(Kind.POST, record.source_id, post, digest=digest,
-                              url=record.url, existing=existing)  # fmt: skip
-                self.report.count("post", "updated")
-                self.report.actions.append(f"update “{title}” (/{post.slug}/)")
+        self._posts_waiting.append((record, record.digest(), title))
+        if len(self._posts_waiting) >= POST_BATCH:
+            self.flush_posts()
+
+    def flush_posts(self) -> None:
+        """Write the posts waiting, in file order: new ones together, in a few statements;
+        one imported before (updated or unchanged) or of this site's own export (linked)
+        on its own."""
+        waiting, self._posts_waiting = self._posts_waiting, []
+        known = self.items(Kind.POST, [record.source_id for record, _digest, _title in waiting])
+        new = []
+        for record, digest, title in waiting:
+            existing = known.get(key(record.source_id))
+            local = None if existing else identity.local_object("post", record.source_id)
+            if existing is None and local is None:
+                new.append((record, digest, title))
+                continue
+            self._create_posts(new)
+            new = []
+            if existing is not None:
+                self._known_post(record, existing, digest, title)
             else:
-                self.report.count("post", "unchanged")
-            self._posts[record.source_id] = post.pk
+                self.report.count("post", "linked")
+                self.report.actions.append(f"link “{title}” to /{local.slug}/, already here")
+                self.remember(Kind.POST, record.source_id, local, digest=digest, url=record.url)
+                self._posts[record.source_id] = local.pk
+        self._create_posts(new)
+
+    def _known_post(self, record: PostRecord, existing, digest: str, title: str) -> None:
+        """A post imported before: updated if the export changed it."""
+        post = Post.objects.filter(pk=existing.object_id).first()
+        if post is None:
+            self.report.count("post", "erased")
+            self.report.notes.append(
+                _("“%(title)s” was deleted here; it and its comments are left out.")
+                % {"title": title}
+            )
+            self.skipped_posts.add(record.source_id)
             return
-        post = identity.local_object("post", record.source_id)
-        if post is not None:
-            self.report.count("post", "linked")
-            self.report.actions.append(f"link “{title}” to /{post.slug}/, already here")
-        else:
-            post = Post(slug=_free_slug(record.slug, title))
+        if existing.digest != digest:
             self._fill_post(post, record, title)
             post.save()
-            _tag_new_post(post, [self.series(series) for series in record.series])
+            post.tags.set([self.series(series) for series in record.series])
+            self.remember(Kind.POST, record.source_id, post, digest=digest,
+                          url=record.url, existing=existing)  # fmt: skip
+            self.report.count("post", "updated")
+            self.report.actions.append(f"update “{title}” (/{post.slug}/)")
+        else:
+            self.report.count("post", "unchanged")
+        self._posts[record.source_id] = post.pk
+
+    def _create_posts(self, new: list) -> None:
+        """New posts, their series and their ``ImportedItem`` rows: a statement each."""
+        if not new:
+            return
+        slugs = _free_slugs([(record.slug, title) for record, _digest, title in new])
+        posts = []
+        for (record, _digest, title), slug in zip(new, slugs, strict=True):
+            post = Post(slug=slug)
+            self._fill_post(post, record, title)
+            post.fill_derived()
+            posts.append(post)
+        Post.objects.bulk_create(posts)  # no save(): the page cache is retired here
+        _tag_new_posts(
+            [(post, [self.series(series) for series in record.series])
+             for post, (record, _digest, _title) in zip(posts, new, strict=True)]
+        )  # fmt: skip
+        for post, (record, _digest, title) in zip(posts, new, strict=True):
+            retire_cached_pages(sender=Post, instance=post)
             self.report.count("post", "created")
             if record.published_at is None and post.status == Post.Status.PUBLISHED:
                 self.report.notes.append(f"“{title}”: " + _("has no date: published now"))
             self.report.actions.append(f"create “{title}” (/{post.slug}/, {post.status})")
-        self.remember(Kind.POST, record.source_id, post, digest=digest, url=record.url)
-        self._posts[record.source_id] = post.pk
+            self._posts[record.source_id] = post.pk
+        self.remember_many(
+            Kind.POST,
+            [(record.source_id, post, digest, record.url)
+             for post, (record, digest, _title) in zip(posts, new, strict=True)],
+        )  # fmt: skip
 
     def _keep_apart(self, record: PostRecord) -> bool:
         """Give a post whose id this file already used an id of its own; False to skip it."""
@@ -160,24 +206,50 @@ class Posts:
         if pk is None:
             return None
         if pk not in self._recent:
-            if len(self._recent) >= 256:
-                self._recent.clear()
-            self._recent[pk] = Post.objects.only("id", "title", "slug", "author_id").get(pk=pk)
+            self.load_posts([post_id])
         return self._recent[pk]
 
+    def load_posts(self, post_ids) -> None:
+        """Keep the posts of these source ids (those written already) for ``post_for``, in
+        one query: a batch of comments on fifty posts asked for them one by one."""
+        pks = {self._posts.get(post_id) for post_id in post_ids} - {None} - set(self._recent)
+        if not pks:
+            return
+        if len(self._recent) + len(pks) > RECENT_POSTS:
+            self._recent.clear()
+        self._recent.update(Post.objects.only("id", "title", "slug", "author_id").in_bulk(pks))
 
-def _tag_new_post(post: Post, series: list) -> None:
-    """A new post's series in one INSERT: taggit's ``set`` reads the post's tags first and
-    adds each in a savepoint of its own (six statements a post), for a post with none."""
-    unique = list({item.pk: item for item in series}.values())
-    TaggedPost.objects.bulk_create([TaggedPost(content_object=post, tag=item) for item in unique])
+
+def _tag_new_posts(tagged: list[tuple[Post, list]]) -> None:
+    """New posts' series in one INSERT: taggit's ``set`` reads a post's tags first and adds
+    each in a savepoint of its own (six statements a post), for posts with none."""
+    TaggedPost.objects.bulk_create(
+        TaggedPost(content_object=post, tag=item)
+        for post, series in tagged
+        for item in {item.pk: item for item in series}.values()
+    )
 
 
 def _free_slug(wanted: str, title: str) -> str:
+    return _free_slugs([(wanted, title)])[0]
+
+
+def _free_slugs(wanted: list[tuple[str, str]]) -> list[str]:
+    """A free slug for each (slug wanted, title), none given twice: one query for the lot
+    when the slugs wanted are free."""
+    bases = [_slug_base(slug, title) for slug, title in wanted]
+    taken = set(Post.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    chosen = []
+    for base in bases:
+        slug, number = base, 1
+        while slug in taken or (number > 1 and Post.objects.filter(slug=slug).exists()):
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
+        chosen.append(slug)
+    return chosen
+
+
+def _slug_base(wanted: str, title: str) -> str:
     base = slugify(unquote(wanted))[:190].strip("-") or slugify(title)[:190].strip("-")
-    base = base or "post"
-    slug, number = base, 1
-    while Post.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return base or "post"

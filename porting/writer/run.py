@@ -1,11 +1,12 @@
 """One import run: the records a reader yields, applied in one transaction.
 
-``run_import`` reads the whole file inside one transaction. Authors, series and posts are
-written as they are read (``people``, ``posts``); comments wait in ``CommentStaging``
-until the file has been read to the end, then go in a thread at a time, parents first
-(``batch``: new threads together; ``comments``: one at a time). A
-malformed file, a broken thread or any error rolls everything back; ``--dry-run`` rolls
-back on purpose after counting.
+``run_import`` reads the whole file inside one transaction (parsed a little ahead in a
+thread of its own, ``porting.readahead``; every write stays on the import's thread).
+Authors and series are written as they are read (``people``), posts a hundred at a time
+(``posts``); comments wait in ``CommentStaging`` until the file has been read to the
+end, then go in a thread at a time, parents first (``batch``: new threads together;
+``comments``: one at a time). A malformed file, a broken thread or any error rolls
+everything back; ``--dry-run`` rolls back on purpose after counting.
 
 Each item's source id is remembered in ``ImportedItem`` (``ledger``) with a digest of what
 was read, so a second import of the same file changes nothing, and a newer export of the
@@ -13,6 +14,7 @@ same site updates what changed and adds what is new. Items deleted here (an eras
 comment) are not brought back.
 """
 
+from contextlib import closing
 from pathlib import Path
 
 from django.db import transaction
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from comments.tree import check_trees
 from porting.progress import Progress
+from porting.readahead import read_ahead
 from porting.readers.base import Format, Options
 from porting.records import (
     AuthorRecord,
@@ -80,6 +83,7 @@ class ImportRun(Ledger, People, Posts, Threads, Comments, Batches):
         self._recent: dict = {}
         # Posts read in this run, source id → digest: an id is never used twice.
         self._posts_read: dict[str, str] = {}
+        self._posts_waiting: list = []  # posts read, not yet written (record, digest, title)
         self._renamed_post: tuple[str, str] | None = None
         self._fallback = None
         self._to_stage: list[CommentRecord] = []  # comments read, not yet staged
@@ -90,26 +94,12 @@ class ImportRun(Ledger, People, Posts, Threads, Comments, Batches):
 
     def execute(self) -> None:
         staging = CommentStaging()
-        for record in self.fmt.read(self.path, self.options):
-            if isinstance(record, SourceInfo):
-                self.start(record)
-            elif isinstance(record, CommentRecord):
-                self.stage(staging, record)
-            elif isinstance(record, ThreadRecord):
-                self.threads[record.source_id] = record
-                self.progress.advance()
-            elif isinstance(record, Skipped):
-                self.skip(record)
-            else:
-                self.require_source()
-                if isinstance(record, PostRecord):
-                    self.post(record)
-                    self.progress.advance()
-                elif isinstance(record, AuthorRecord):
-                    self.author_record(record)
-                elif isinstance(record, SeriesRecord):
-                    self.series(record)
+        # closing(): an error here stops the reader thread now, not when the traceback goes.
+        with closing(read_ahead(self.fmt.read(self.path, self.options))) as records:
+            for record in records:
+                self.apply(staging, record)
         self.require_source()
+        self.flush_posts()
         self.flush_staging(staging)
         self.place_comments(staging)
         staging.drop()
@@ -121,6 +111,27 @@ class ImportRun(Ledger, People, Posts, Threads, Comments, Batches):
         if problems:
             listed = "; ".join(str(problem) for problem in problems[:10])
             raise ImportFailed(f"the comment threads would be broken ({listed}); nothing imported")
+
+    def apply(self, staging: CommentStaging, record) -> None:
+        """One record of the export, in file order."""
+        if isinstance(record, SourceInfo):
+            self.start(record)
+        elif isinstance(record, CommentRecord):
+            self.stage(staging, record)
+        elif isinstance(record, ThreadRecord):
+            self.threads[record.source_id] = record
+            self.progress.advance()
+        elif isinstance(record, Skipped):
+            self.skip(record)
+        else:
+            self.require_source()
+            if isinstance(record, PostRecord):
+                self.post(record)
+                self.progress.advance()
+            elif isinstance(record, AuthorRecord):
+                self.author_record(record)
+            elif isinstance(record, SeriesRecord):
+                self.series(record)
 
     def start(self, info: SourceInfo) -> None:
         if self.source is not None:

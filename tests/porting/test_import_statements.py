@@ -5,17 +5,20 @@ Batches are made small here (50 comments) so that a few hundred comments span se
 """
 
 import math
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.import_scale import write_export
+from blog.models import Post, TaggedPost
 from comments.models import Comment, CommentRevision
 from moderation.models import ModerationEvent
 from porting import staging
 from porting.models import ImportedItem
 from porting.writer import batch
+from porting.writer.ledger import Ledger
 
 from .conftest import run
 
@@ -67,3 +70,56 @@ def test_a_second_import_of_the_same_file_adds_nothing(db, tmp_path, monkeypatch
     assert "comments: 200 unchanged" in report
     assert (Comment.objects.count(), CommentRevision.objects.count(),
             ModerationEvent.objects.count(), ImportedItem.objects.count()) == counts  # fmt: skip
+
+
+def test_known_ids_are_found_by_one_index_probe_each(db):
+    """Which comments were imported before is asked once a batch; with the import's own
+    rows in the table and no statistics yet, it must read the rows it asks about, not
+    every row of the site (which made a first import quadratic)."""
+    site = type("Site", (Ledger,), {"fmt": SimpleNamespace(source="wxr"),
+                                    "source": SimpleNamespace(key="s")})()  # fmt: skip
+    with connection.cursor() as cursor:  # a large import's rows, before any ANALYZE
+        cursor.execute(
+            "INSERT INTO moderation_importeditem (source, source_key, kind, source_id, "
+            "object_id, source_url, digest, imported_at, updated_at) SELECT 'wxr', 's', "
+            "'comment', n::text, n, '', '', now(), now() FROM generate_series(1, 20000) n"
+        )
+    asked = [str(n) for n in range(1000, 1050)] + ["never-imported"]
+    with CaptureQueriesContext(connection) as queries:
+        found = site.imported_ids("comment", asked)
+    assert found == set(asked[:-1])
+    [query] = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+    # Rows each scan of the table produced or threw away, over all its loops.
+    table = ImportedItem._meta.db_table
+    read = [
+        (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+        for node in nodes(plan)
+        if node.get("Relation Name") == table
+    ]
+    assert read and sum(read) <= len(asked), plan
+
+
+def nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+def test_new_posts_are_written_and_read_back_a_batch_at_a_time(db, tmp_path):
+    counted = {}
+    for posts in (20, 220):
+        path = tmp_path / f"{posts}.xml"
+        write_export(path, posts=posts, comments=posts)  # a comment each: one batch
+        counted[posts] = statements(path, f"site-{posts}")
+    assert Post.objects.count() == 240
+    assert Comment.objects.filter(post__slug="post-220").count() == 1
+    assert TaggedPost.objects.count() == 240
+    assert ImportedItem.objects.filter(kind="post").exclude(source_url="").count() == 240
+    # 200 more posts are two more batches of a hundred: which ids are known, which slugs
+    # are taken, then the posts, their series and their ImportedItem rows. Their comments
+    # are one batch either way, which reads its posts in one query.
+    growth = len(counted[220]) - len(counted[20])
+    assert growth <= 2 * 5 + 2, (len(counted[20]), len(counted[220]))
