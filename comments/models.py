@@ -164,10 +164,15 @@ class Comment(MPTTModel):
             ),
             # The queue shows each held comment's other comments from the same address.
             models.Index(fields=["ip_hash"], name="comment_ip_hash"),
-            # The reason filter, on the queue's held comments only.
-            GinIndex(
-                fields=["status_reason_kinds"],
-                name="comment_pending_reason_kinds",
+            # The held comments in the list's (tree) order, with their reasons' kinds: the
+            # reason filter's count and its page's ids are read from this index alone. A
+            # GIN index of the kinds found the rows, but each match is in a heap block of
+            # its own, and PostgreSQL 18 reads the heap even for a count: 19,449 blocks,
+            # 316 ms for 19,198 matches at a million comments, against 20 ms here.
+            models.Index(
+                fields=["tree_id", "lft", "id"],
+                include=["status_reason_kinds"],
+                name="comment_pending_tree_kinds",
                 condition=models.Q(status="pending"),
             ),
         ]

@@ -34,7 +34,7 @@ class ReasonFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in self.KINDS:
             return queryset
-        # An array containment the held comments' GIN index answers, page and count alike.
+        # Read from the held comments' (tree order, kinds) index alone, page and count alike.
         return queryset.filter(status_reason_kinds__contains=[self.value()])
 
 
