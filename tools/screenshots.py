@@ -258,7 +258,7 @@ def take_all(base_url: str, demo: Demo, out: Path, only: set[str]) -> list[Path]
                 path = out / f"{name}-{size}.png"
                 shoot(page, path, MAX_SCREENS[size])
                 written.append(path)
-                print(f"  {path.relative_to(ROOT)}")
+                print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
                 page.close()
             for context in contexts.values():
                 context.close()
