@@ -89,10 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
+        database.release()
         database.drop(server_url, args.database)
         if cache == "redis":
             forget_cache(prefix)

@@ -52,7 +52,7 @@ def insert_object(obj: models.Model) -> models.Model:
     the statement each time, more CPU than the database spent on it. No signals: only for
     models nothing listens to (a comment's revisions and audit events)."""
     model = type(obj)
-    columns, readers = _plan(model, False)
+    _columns, readers = _plan(model, False)
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(model), [read(obj) for read in readers])
         obj.pk = cursor.fetchone()[0]

@@ -14,11 +14,8 @@ from django.core.paginator import Paginator
 
 class IdsFirstPaginator(Paginator):
     def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        page = super().page(number)  # its object_list: this page's slice, not yet read
+        ids = list(page.object_list.values_list("pk", flat=True))
         rows = self.object_list.in_bulk(ids)
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        return page
