@@ -7,22 +7,22 @@ Each function runs in a transaction, locks the comment's row, checks the actor's
 permission and appends a ModerationEvent.
 """
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blog.dbcopy import copy_rows
-from comments.limits import NOTE_LIMIT
 from comments.models import Comment, CommentRevision
 from comments.permissions import can_edit, can_erase, can_moderate  # re-exported for callers
 from comments.policy import Assessment
 from comments.services import Submission, comment_submit
 from comments.text import clean_input, normalise_whitespace
-from comments.validation import validate_text
 
 from . import notifications
 from .models import ModerationEvent
+from .refusals import edit_problems, new_text
 from .transitions import TRANSITIONS, InvalidTransition, Transition  # noqa: F401 - re-exported
 from .transitions import apply as _transition
 from .transitions import locked as _locked
@@ -32,35 +32,51 @@ Status = Comment.Status
 Action = ModerationEvent.Action
 
 
-def _service(name: str):
-    """The public function for one row of TRANSITIONS:
-    ``name(*, comment, actor, reason="") -> Comment``, atomic."""
-    transition = TRANSITIONS[name]
-
-    def service(*, comment: Comment, actor, reason: str = "") -> Comment:
-        return _transition(comment=comment, actor=actor, transition=transition, reason=reason)
-
-    service.__name__ = service.__qualname__ = name
-    service.__doc__ = f"{Action(transition.action).label.capitalize()}: see TRANSITIONS."
-    return transaction.atomic(service)
+@transaction.atomic
+def comment_approve(*, comment: Comment, actor: User, reason: str = "") -> Comment:
+    """Publish a held (or rejected) comment; the reader it answers hears of it once."""
+    return _transition(
+        comment=comment, actor=actor, transition=TRANSITIONS["comment_approve"], reason=reason
+    )
 
 
-comment_approve = _service("comment_approve")
-comment_reject = _service("comment_reject")
-comment_mark_spam = _service("comment_mark_spam")
-comment_mark_not_spam = _service("comment_mark_not_spam")
-comment_remove = _service("comment_remove")
-comment_restore = _service("comment_restore")
+@transaction.atomic
+def comment_reject(*, comment: Comment, actor: User, reason: str = "") -> Comment:
+    """Refuse a held or published comment; its writer is told, with the reason."""
+    return _transition(
+        comment=comment, actor=actor, transition=TRANSITIONS["comment_reject"], reason=reason
+    )
 
 
-def _quote_sources(comment: Comment) -> list[str]:
-    """Every text the answered comment has had: a quote may come from any of them."""
-    if comment.reply_to_id is None:
-        return []
-    return list(
-        CommentRevision.objects.filter(comment_id=comment.reply_to_id).values_list(
-            "body", flat=True
-        )
+@transaction.atomic
+def comment_mark_spam(*, comment: Comment, actor: User, reason: str = "") -> Comment:
+    """File a comment as spam: hidden, and a decision the spam filter learns from."""
+    return _transition(
+        comment=comment, actor=actor, transition=TRANSITIONS["comment_mark_spam"], reason=reason
+    )
+
+
+@transaction.atomic
+def comment_mark_not_spam(*, comment: Comment, actor: User, reason: str = "") -> Comment:
+    """Publish a comment filed as spam: a decision the spam filter learns from."""
+    return _transition(
+        comment=comment, actor=actor, transition=TRANSITIONS["comment_mark_not_spam"], reason=reason
+    )
+
+
+@transaction.atomic
+def comment_remove(*, comment: Comment, actor: User, reason: str = "") -> Comment:
+    """Hide a published or held comment, keeping it; a reason is required."""
+    return _transition(
+        comment=comment, actor=actor, transition=TRANSITIONS["comment_remove"], reason=reason
+    )
+
+
+@transaction.atomic
+def comment_restore(*, comment: Comment, actor: User, reason: str = "") -> Comment:
+    """Undo a removal: back to the status the removal found."""
+    return _transition(
+        comment=comment, actor=actor, transition=TRANSITIONS["comment_restore"], reason=reason
     )
 
 
@@ -68,7 +84,7 @@ def _quote_sources(comment: Comment) -> list[str]:
 def comment_edit(
     *,
     comment: Comment,
-    actor,
+    actor: User,
     reason: str,
     body: str | None = None,
     quote: str | None = None,
@@ -79,30 +95,12 @@ def comment_edit(
     if not can_edit(actor, comment):
         raise PermissionDenied(_("Only moderators may edit comments."))
     comment = _locked(comment)
-    new_body = comment.body if body is None else clean_input(body)
-    new_quote = comment.quote if quote is None else normalise_whitespace(clean_input(quote))
-    errors = {}
-    if not reason.strip():
-        errors["reason"] = [_("Say why you are editing this comment.")]
-    elif len(reason.strip()) > NOTE_LIMIT:
-        errors["reason"] = [
-            _("Keep the reason under %(limit)d characters.") % {"limit": NOTE_LIMIT}
-        ]
-    if len(public_note.strip()) > NOTE_LIMIT:
-        errors["public_note"] = [
-            _("Keep the public note under %(limit)d characters.") % {"limit": NOTE_LIMIT}
-        ]
-    # An unchanged quote stands as it is, even if the answered comment changed since.
-    changed_quote = new_quote if new_quote != comment.quote else ""
-    errors |= validate_text(
-        body=new_body,
-        quote=changed_quote,
-        quoted_from=_quote_sources(comment) if changed_quote else None,
+    errors = edit_problems(
+        comment=comment, reason=reason, body=body, quote=quote, public_note=public_note
     )
-    if not errors and (new_body, new_quote) == (comment.body, comment.quote):
-        errors["body"] = [_("Nothing changed.")]
     if errors:
         raise ValidationError(errors)
+    new_body, new_quote = new_text(comment, body, quote)
 
     if not comment.revisions.exists():  # a comment from before revisions: keep its text
         CommentRevision.objects.create(
@@ -136,7 +134,7 @@ def comment_edit(
 def comment_edit_and_approve(
     *,
     comment: Comment,
-    actor,
+    actor: User,
     reason: str = "",
     body: str | None = None,
     quote: str | None = None,
@@ -153,7 +151,7 @@ def comment_edit_and_approve(
 
 @transaction.atomic
 def comment_restore_revision(
-    *, comment: Comment, revision: CommentRevision, actor, reason: str, public_note: str = ""
+    *, comment: Comment, revision: CommentRevision, actor: User, reason: str, public_note: str = ""
 ) -> Comment:
     if revision.comment_id != comment.pk:
         raise ValidationError(_("That revision belongs to another comment."))
@@ -170,7 +168,7 @@ def comment_restore_revision(
 
 @transaction.atomic
 def comment_approve_and_reply(
-    *, comment: Comment, actor, body: str, quote: str = ""
+    *, comment: Comment, actor: User, body: str, quote: str = ""
 ) -> tuple[Comment, Comment]:
     """Approve a held comment (if it is held) and answer it, as the acting author or
     moderator. The reply is approved at once by the policy."""
@@ -188,7 +186,7 @@ def comment_approve_and_reply(
 
 
 @transaction.atomic
-def comment_erase(*, comment: Comment, actor, reason: str) -> None:
+def comment_erase(*, comment: Comment, actor: User, reason: str) -> None:
     """Delete what a person wrote, for a data-removal request. Superusers only.
 
     A comment with replies keeps its place (so the thread keeps its shape) but loses its

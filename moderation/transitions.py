@@ -89,6 +89,16 @@ def _status_before_removal(comment: Comment) -> str:
     return removal.from_status if removal and removal.from_status else Status.APPROVED
 
 
+def refusal(*, comment: Comment, transition: Transition) -> str:
+    """Why ``transition`` does not apply to ``comment`` in its current status, or ""."""
+    if comment.status in transition.allowed_from:
+        return ""
+    message = _("Comment %(id)s is %(status)s; it cannot be %(action)s.")
+    status = comment.get_status_display().lower()
+    action = Action(transition.action).label
+    return message % {"id": comment.pk, "status": status, "action": action}
+
+
 def apply(*, comment, actor, transition: Transition, reason: str) -> Comment:
     if transition.reason_required and not reason.strip():
         raise ValidationError({"reason": str(transition.reason_required)})
@@ -96,11 +106,8 @@ def apply(*, comment, actor, transition: Transition, reason: str) -> Comment:
         raise PermissionDenied(_("You may not moderate this comment."))
     to_status = transition.to_status or _status_before_removal(comment)
     comment = locked(comment)
-    if comment.status not in transition.allowed_from:
-        message = _("Comment %(id)s is %(status)s; it cannot be %(action)s.")
-        status = comment.get_status_display().lower()
-        action = Action(transition.action).label
-        raise InvalidTransition(message % {"id": comment.pk, "status": status, "action": action})
+    if problem := refusal(comment=comment, transition=transition):
+        raise InvalidTransition(problem)
     from_status = comment.status
     # A reply is announced to the reader it answers once, not again on every restore.
     announced = ModerationEvent.objects.filter(

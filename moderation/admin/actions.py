@@ -27,61 +27,9 @@ def run_on_each(request, queryset, action, label: str, **kwargs) -> None:
         messages.warning(request, _("Not changed: %(list)s") % {"list": "; ".join(failed)})
 
 
-# name: (service, description, what the message says was done, extra keyword arguments)
-BULK_ACTIONS = {
-    "approve_selected": (
-        "comment_approve",
-        gettext_lazy("Approve selected comments"),
-        gettext_lazy("approved"),
-        {},
-    ),
-    "reject_selected": (
-        "comment_reject",
-        gettext_lazy("Reject selected comments"),
-        gettext_lazy("rejected"),
-        {},
-    ),
-    "spam_selected": (
-        "comment_mark_spam",
-        gettext_lazy("Mark selected comments as spam"),
-        gettext_lazy("marked as spam"),
-        {},
-    ),
-    "not_spam_selected": (
-        "comment_mark_not_spam",
-        gettext_lazy("Not spam: approve selected comments"),
-        gettext_lazy("marked as not spam"),
-        {},
-    ),
-    "remove_selected": (
-        "comment_remove",
-        gettext_lazy("Remove selected comments (kept, hidden)"),
-        gettext_lazy("removed"),
-        {"reason": gettext_lazy("removed from the comment list")},
-    ),
-    "restore_selected": (
-        "comment_restore",
-        gettext_lazy("Restore selected removed comments"),
-        gettext_lazy("restored"),
-        {},
-    ),
-}
-
-
-def _bulk_action(name: str):
-    """The admin action ``name`` of BULK_ACTIONS: its service on each selected comment."""
-    service, description, label, extra = BULK_ACTIONS[name]
-
-    def action(modeladmin, request, queryset):
-        kwargs = {key: str(value) for key, value in extra.items()}
-        run_on_each(request, queryset, getattr(services, service), str(label), **kwargs)
-
-    action.__name__ = action.__qualname__ = name
-    return admin.action(description=description)(action)
-
-
 class BulkActions:
-    """The comment list's actions, offered to those with comments to act on."""
+    """The comment list's actions, offered to those with comments to act on. Each one
+    runs its service on every selected comment."""
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -89,6 +37,32 @@ class BulkActions:
             return {}
         return actions
 
+    @admin.action(description=gettext_lazy("Approve selected comments"))
+    def approve_selected(self, request, queryset):
+        run_on_each(request, queryset, services.comment_approve, _("approved"))
 
-for _name in BULK_ACTIONS:
-    setattr(BulkActions, _name, _bulk_action(_name))
+    @admin.action(description=gettext_lazy("Reject selected comments"))
+    def reject_selected(self, request, queryset):
+        run_on_each(request, queryset, services.comment_reject, _("rejected"))
+
+    @admin.action(description=gettext_lazy("Mark selected comments as spam"))
+    def spam_selected(self, request, queryset):
+        run_on_each(request, queryset, services.comment_mark_spam, _("marked as spam"))
+
+    @admin.action(description=gettext_lazy("Not spam: approve selected comments"))
+    def not_spam_selected(self, request, queryset):
+        run_on_each(request, queryset, services.comment_mark_not_spam, _("marked as not spam"))
+
+    @admin.action(description=gettext_lazy("Remove selected comments (kept, hidden)"))
+    def remove_selected(self, request, queryset):
+        run_on_each(
+            request,
+            queryset,
+            services.comment_remove,
+            _("removed"),
+            reason=_("removed from the comment list"),
+        )
+
+    @admin.action(description=gettext_lazy("Restore selected removed comments"))
+    def restore_selected(self, request, queryset):
+        run_on_each(request, queryset, services.comment_restore, _("restored"))

@@ -29,6 +29,10 @@ from .paging import IdsFirstPaginator
 Status = Comment.Status
 
 
+class RefusedUnderLock(Exception):
+    """A service refused a save the change form had found valid."""
+
+
 @admin.register(Comment)
 class CommentAdmin(BulkActions, MPTTModelAdmin):
     form = CommentEditForm
@@ -93,14 +97,25 @@ class CommentAdmin(BulkActions, MPTTModelAdmin):
             for name, opts in fieldsets
         ]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        form.approve = request.method == "POST" and "_approve" in request.POST
-        return form
-
     def save_model(self, request, obj, form, change):
-        pass  # the form ran the service while validating (CommentEditForm._apply)
+        """Save through the services, which check again under the row lock."""
+        try:
+            if form.approving():
+                services.comment_edit_and_approve(
+                    comment=obj, actor=request.user, **form.text_changes()
+                )
+            elif form.text_changes():
+                services.comment_edit(comment=obj, actor=request.user, **form.text_changes())
+        except (ValidationError, PermissionDenied) as refusal:
+            raise RefusedUnderLock from refusal
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RefusedUnderLock:
+            # Another moderator acted between the form's check and the save, which was
+            # rolled back: validating again shows why, beside the moderator's text.
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
         pass  # no related objects are edited here

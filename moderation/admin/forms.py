@@ -1,15 +1,14 @@
-"""The comment change form: the text only, saved through the services."""
+"""The comment change form: the text only. It validates with the services' read-only
+checks; ``CommentAdmin.save_model`` saves through the services."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comments.forms import CleanTextField
 from comments.limits import NOTE_LIMIT
 from comments.models import Comment
 
-from .. import services
+from .. import refusals
 
 
 class CommentEditForm(forms.ModelForm):
@@ -37,44 +36,33 @@ class CommentEditForm(forms.ModelForm):
         # Browsers send CRLF; compare cleaned text so an untouched comment is unchanged.
         field_classes = {"body": CleanTextField, "quote": CleanTextField}
 
-    # Set per request by CommentAdmin.get_form: who saves, and whether "Save and approve".
-    actor = None
-    approve = False
-
     def clean(self):
         data = super().clean()
-        changed = {"body", "quote"} & set(self.changed_data)
-        if changed and not data.get("reason", "").strip():
-            self.add_error("reason", _("Say why you are changing this comment."))
+        for field, errors in self._problems(data).items():
+            self.add_error(field if field in self.fields else None, errors)
         return data
 
-    def _post_clean(self):
-        super()._post_clean()
-        if not self._errors:
-            self._apply()
+    def _problems(self, data: dict) -> dict[str, list[str]]:
+        """What the services would refuse, asked read-only before anything is saved."""
+        problems: dict[str, list[str]] = {}
+        if self.text_changes():
+            problems = refusals.edit_problems(comment=self.instance, **self.text_changes())
+        if self.approving() and (refusal := refusals.approval_problem(comment=self.instance)):
+            problems.setdefault("__all__", []).append(refusal)
+        return problems
 
-    def _apply(self) -> None:
-        """Run the service while validating, so a refusal (a quote not in the answered
-        comment, a comment approved meanwhile) lands at its field with the moderator's
-        text still in the form. The admin's change view is one transaction; the service
-        is a savepoint in it, undone on refusal."""
+    def approving(self) -> bool:
+        """The moderator pressed "Save and approve"."""
+        return "_approve" in self.data
+
+    def text_changes(self) -> dict[str, str]:
+        """The edit for ``comment_edit``'s keyword arguments; empty when the words stand."""
+        if not {"body", "quote"} & set(self.changed_data):
+            return {}
         data = self.cleaned_data
-        changed = bool({"body", "quote"} & set(self.changed_data))
-        text = (
-            {"body": data["body"], "quote": data["quote"], "reason": data["reason"],
-             "public_note": data["public_note"]}
-            if changed else {}
-        )  # fmt: skip
-        try:
-            if self.approve:
-                services.comment_edit_and_approve(comment=self.instance, actor=self.actor, **text)
-            elif changed:
-                services.comment_edit(comment=self.instance, actor=self.actor, **text)
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                self.add_error(None, error)
-                return
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        except PermissionDenied as error:
-            self.add_error(None, str(error))
+        return {
+            "body": data.get("body", ""),
+            "quote": data.get("quote", ""),
+            "reason": data.get("reason", ""),
+            "public_note": data.get("public_note", ""),
+        }

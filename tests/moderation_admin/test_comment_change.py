@@ -1,12 +1,16 @@
 """The comment change form: edits need a reason, keep the original, and can be undone."""
 
 import re
+import threading
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
 from django.urls import reverse
 
 from comments.models import Comment, CommentRevision
 from moderation.models import ModerationEvent
+from tests.factories import UserFactory
 
 from .conftest import QUEUE_URL, change_url, events_of, messages_of, queue_item, text
 
@@ -325,3 +329,45 @@ def test_the_queue_marks_edited_comments(as_user, moderator, held):
     item = queue_item(as_user(moderator).get(QUEUE_URL), held)
 
     assert "edited by moderator · 1 earlier version" in item
+
+
+def test_save_refused_under_the_lock_comes_back_with_the_text(
+    transactional_db, as_user, moderator, held, monkeypatch
+):
+    """The form's check passed, then another moderator filed the comment as spam (their
+    own request, committed) before the save took the row lock: the service refuses,
+    nothing is saved, and the form comes back with the moderator's words and why."""
+    from moderation import refusals
+    from moderation.services import comment_mark_spam
+
+    checked = refusals.approval_problem
+    other = UserFactory(username="other-mod", is_staff=True)
+    other.groups.add(Group.objects.get(name="Moderators"))
+
+    def another_moderator_files_it_as_spam():
+        try:
+            comment_mark_spam(comment=Comment.objects.get(pk=held.pk), actor=other)
+        finally:
+            connection.close()
+
+    def check_then_another_moderator_acts(*, comment):
+        problem = checked(comment=comment)
+        if not problem and not events_of(held, actor=other):
+            worker = threading.Thread(target=another_moderator_files_it_as_spam)
+            worker.start()
+            worker.join()
+        return problem
+
+    monkeypatch.setattr(refusals, "approval_problem", check_then_another_moderator_acts)
+    data = form_data(held, body=EDITED, reason="insult")
+    data.pop("_save")
+    data["_approve"] = "Save and approve"
+
+    response = as_user(moderator).post(change_url(held), data)
+
+    assert response.status_code == 200
+    assert EDITED in text(response)
+    assert "cannot be approved" in text(response)
+    held.refresh_from_db()
+    assert (held.status, held.body) == (Comment.Status.SPAM, ORIGINAL)
+    assert events_of(held, actor=moderator) == []
