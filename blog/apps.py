@@ -6,4 +6,4 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the page-cache invalidation
+        from . import checks, signals  # noqa: F401 - the page-cache invalidation, start-up checks

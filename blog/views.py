@@ -15,12 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
-from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import pagecache, reading, viewcount
+from . import discussion, pagecache, reading, viewcount
 from .models import AuthorProfile, Post, Series
 from .pagination import comment_page_number, list_page
 
@@ -104,10 +103,9 @@ def _probe(matching, newest: str) -> tuple[list[int], int]:
 
 
 def last_comment_page(request, post) -> int | None:
-    """The discussion's last page for this reader, from the hook ``BLOG_COMMENT_PAGES``
-    names (blog knows nothing of comments); None without one."""
-    hook = settings.BLOG_COMMENT_PAGES
-    return import_string(hook)(post, request) if hook else None
+    """The discussion's last page for this reader (``blog.discussion``: the comments app
+    provides it)."""
+    return discussion.last_page(post, request)
 
 
 def _page(request, queryset, *, count_all=False):
@@ -268,9 +266,8 @@ def search(request):
         capped = page.paginator.count >= SEARCH_CANDIDATES
         for post in page:
             post.snippet_html = highlight(post.snippet)
-    # Comments, from the provider settings name (blog imports nothing from comments).
-    provider = getattr(settings, "COMMENTS_SEARCH", "")
-    comment_hits = import_string(provider)(terms) if terms and provider else None
+    # Comments, from the comments app through blog.discussion.
+    comment_hits = discussion.search(terms) if terms else None
     return render(
         request,
         "blog/search.html",

@@ -1,7 +1,7 @@
 """Search over approved comments, for the site's search page.
 
-``settings.COMMENTS_SEARCH`` names ``search_comments``; blog's search view calls it through
-``import_string`` (blog imports nothing from comments). Only approved comments on published
+``search_comments`` is registered with ``blog.discussion`` (comments/apps.py); blog's search
+view calls it there (blog imports nothing from comments). Only approved comments on published
 posts are searched, and only the newest ``blog.views.SEARCH_CANDIDATES`` matches ranked (a
 common word among a million comments costs what a rare one does); each hit comes with a
 highlighted snippet, the writer's label (as the post page gives it) and the comment's

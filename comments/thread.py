@@ -318,7 +318,7 @@ def discussion_for(post, *, page: int = 1, mine: set[int] = frozenset()) -> Disc
 def page_count(post, request=None) -> int:
     """How many pages ``discussion_for`` has for this reader, in one small query: a thread
     is listed when anything in it is shown. The post page sends a reader asking for a
-    page past the last to the last one before rendering (``BLOG_COMMENT_PAGES``)."""
+    page past the last to the last one before rendering (registered with ``blog.discussion``)."""
     shown = Comment.objects.for_post(post).shown_to(own_pending_ids(request))
     threads = shown.values("tree_id").distinct().count()
     return max(1, math.ceil(threads / threads_per_page()))

@@ -6,6 +6,21 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self):
-        # Imported for their signal receivers: the readers' policy summary and the cached
-        # rules are dropped when the policy or a blocked term changes.
-        from . import reader_info, rules  # noqa: F401
+        from comments import policy as comments_policy
+
+        # reader_info and rules also connect receivers: the readers' policy summary and the
+        # cached rules are dropped when the policy or a blocked term changes.
+        from . import policy, reader_info, services
+
+        # What the comments app tells moderation (the audit log, the rate limit) and what
+        # it tells readers about moderation: registered here, so the path is visible.
+        comments_policy.register(
+            comments_policy.Moderation(
+                after_insert=services.comment_inserted,
+                after_insert_many=services.comments_imported,
+                count_attempt=policy.count_attempt,
+                policy_summary=reader_info.policy_summary,
+                explain_hold=reader_info.explain_hold,
+                refusal_reasons=reader_info.refusal_reasons,
+            )
+        )

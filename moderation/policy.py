@@ -2,7 +2,7 @@
 
 Named in settings as ``COMMENTS_POLICY``; the comments app calls ``assess`` once per
 submission and knows nothing else about moderation. The rate limit is ``count_attempt``
-(``COMMENTS_COUNT_ATTEMPT``), called once for every use of the form, refused or not.
+(registered in ``moderation/apps.py``), called once for every use of the form, refused or not.
 """
 
 import datetime

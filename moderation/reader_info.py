@@ -1,6 +1,7 @@
 """What the comments app may tell readers about moderation, in plain words.
 
-Named in settings as ``COMMENTS_READER_INFO`` (comments imports nothing from moderation):
+Registered with ``comments.policy.register`` in ``moderation/apps.py`` (comments imports
+nothing from moderation):
 ``policy_summary()`` for beside the form, ``explain_hold(reasons)`` for the writer of a held
 comment, ``refusal_reasons(ids)`` for the writer of a rejected or removed comment.
 """

@@ -222,7 +222,8 @@ def comment_erase(*, comment: Comment, actor: User, reason: str) -> None:
 
 
 def comments_imported(*, comments: list[Comment], sources: list[str]) -> None:
-    """COMMENTS_AFTER_INSERT_MANY hook: one "imported" event per comment, in one ``COPY``.
+    """One "imported" event per comment, in one ``COPY`` (registered as ``after_insert_many``
+    in moderation/apps.py).
 
     The rows ``comment_inserted`` writes for an import, without a model instance each.
     """
@@ -247,7 +248,8 @@ IMPORTED_EVENT_FIELDS = ("comment", "comment_ref", "actor", "action", "from_stat
 
 
 def comment_inserted(*, comment: Comment, assessment: Assessment | None, source: str) -> None:
-    """COMMENTS_AFTER_INSERT hook: the policy's decision (or the import) as an event."""
+    """The policy's decision (or the import) as an event (registered as ``after_insert`` in
+    moderation/apps.py)."""
     if assessment is None:
         _record(
             comment=comment, actor=None, action=Action.IMPORTED, to_status=comment.status,

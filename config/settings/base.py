@@ -184,13 +184,9 @@ PAGE_CACHE_LOCAL_SECONDS = env.int("PAGE_CACHE_LOCAL_SECONDS", default=60)
 VIEW_COUNT_FLUSH_EVERY = env.int("VIEW_COUNT_FLUSH_EVERY", default=25)
 VIEW_COUNT_FLUSH_SECONDS = 10
 
-# Comments. The policy hook decides a new comment's status (and may refuse it).
+# Comments. The policy decides a new comment's status (and may refuse it): the one piece a
+# site may swap. The rest of moderation registers itself (moderation/apps.py).
 COMMENTS_POLICY = env("COMMENTS_POLICY", default="moderation.policy.assess")
-COMMENTS_AFTER_INSERT = "moderation.services.comment_inserted"  # the audit log
-COMMENTS_COUNT_ATTEMPT = "moderation.policy.count_attempt"  # the rate limit, refusals included
-COMMENTS_AFTER_INSERT_MANY = "moderation.services.comments_imported"  # the same, in bulk
-COMMENTS_READER_INFO = "moderation.reader_info"  # what readers are told about moderation
-COMMENTS_SEARCH = "comments.search.search_comments"  # blog's search page lists comments too
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=4)  # deeper replies attach higher
 COMMENTS_MAX_VISUAL_DEPTH = 3  # indentation stops here; "in reply to" takes over
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
@@ -198,7 +194,6 @@ COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
 # signed cookie of this name for this long; pages for them are never shared or cached.
 COMMENTS_OWN_COOKIE_NAME = "comments_mine"
 COMMENTS_OWN_COOKIE_AGE = 14 * 24 * 3600
-BLOG_COMMENT_PAGES = "comments.thread.page_count"  # ?cpage= past the last page redirects
 COMMENTS_ORDER = env("COMMENTS_ORDER", default="oldest")  # or "newest": top-level threads
 # purge_comment_addresses blanks address hashes and user agents older than this.
 COMMENTS_ADDRESS_RETENTION_DAYS = env.int("COMMENTS_ADDRESS_RETENTION_DAYS", default=90)

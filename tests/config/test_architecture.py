@@ -79,3 +79,87 @@ def test_the_app_list_covers_every_app_with_models():
 )
 def test_the_checker_sees_every_form_of_import(source, module, is_package, expected):
     assert expected in imported_modules(source, module, is_package=is_package)
+
+
+# Wiring between our own apps is an import or a registration in AppConfig.ready(), never a
+# dotted path in settings loaded at run time. The one exception is the piece a site may
+# really swap: the moderation policy (COMMENTS_POLICY), loaded in comments/policy.py and
+# checked at start-up in comments/checks.py.
+DYNAMIC_IMPORTS_ALLOWED = {"comments/policy.py", "comments/checks.py"}
+SETTINGS_NAMING_OUR_CODE_ALLOWED = {
+    # Django's and its add-ons' own slots: each names one thing of ours by design.
+    "ROOT_URLCONF", "WSGI_APPLICATION", "CSRF_FAILURE_VIEW", "AXES_HANDLER", "MIDDLEWARE",
+    "TEMPLATES", "CACHES", "LOGGING", "STORAGES",
+    # The one swappable piece of the product.
+    "COMMENTS_POLICY",
+}  # fmt: skip
+
+
+def dynamic_imports(source: str) -> list[str]:
+    """Calls that load code by a name held in a string (import_string, import_module,
+    __import__)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in {"import_string", "import_module", "__import__"}:
+                found.append(f"line {node.lineno}: {name}")
+    return found
+
+
+def test_no_settings_string_wiring_between_our_apps():
+    found = []
+    for app in sorted(app for app in FORBIDDEN if (ROOT / app).is_dir()):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            where = str(path.relative_to(ROOT))
+            if where in DYNAMIC_IMPORTS_ALLOWED or "/migrations/" in where:
+                continue
+            found += [f"{where} {call}" for call in dynamic_imports(path.read_text("utf-8"))]
+    assert found == []
+
+
+def test_no_setting_names_our_apps_code_but_the_policy():
+    apps = tuple(f"{app}." for app in FORBIDDEN)
+    named = []
+    for path in sorted((ROOT / "config" / "settings").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+                continue
+            target = getattr(node.targets[0], "id", "")
+            strings = [
+                leaf.value
+                for leaf in ast.walk(node.value)
+                if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str)
+            ]
+            if target not in SETTINGS_NAMING_OUR_CODE_ALLOWED and any(
+                value.startswith(apps) for value in strings
+            ):
+                named.append(f"{path.name}: {target}")
+    assert named == []
+
+
+def test_the_wiring_checker_sees_dynamic_imports():
+    source = "from django.utils.module_loading import import_string\nimport_string(NAME)()"
+    assert dynamic_imports(source) == ["line 2: import_string"]
+    assert dynamic_imports("importlib.import_module('moderation.x')") == ["line 1: import_module"]
+
+
+def test_a_missing_registration_fails_the_start_up_checks(monkeypatch):
+    from blog import checks as blog_checks
+    from blog import discussion
+    from comments import checks as comments_checks
+    from comments import policy
+
+    monkeypatch.setattr(policy, "_moderation", None)
+    monkeypatch.setattr(discussion, "_discussion", None)
+
+    assert [error.id for error in comments_checks.moderation_wired(None)] == ["comments.E001"]
+    assert [error.id for error in blog_checks.discussion_wired(None)] == ["blog.E001"]
+
+
+def test_a_policy_that_does_not_import_fails_the_start_up_checks(settings):
+    from comments import checks as comments_checks
+
+    settings.COMMENTS_POLICY = "moderation.policy.no_such_function"
+
+    assert [error.id for error in comments_checks.moderation_wired(None)] == ["comments.E002"]
