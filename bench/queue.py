@@ -38,6 +38,7 @@ def seed(pending: int, rng: random.Random) -> dict:
 
     from blog.models import Post
     from comments.models import Comment, EmailAddress
+    from comments.reasons import Kind, reason
 
     User = get_user_model()
     author = User.objects.create_user("bench-author", is_staff=True)
@@ -63,9 +64,11 @@ def seed(pending: int, rng: random.Random) -> dict:
             words += f" https://site{rng.randrange(200)}.example/page"
         reasons = []
         if status == Comment.Status.PENDING:
-            reasons = ["first comment from this email"]
+            reasons = [reason(Kind.FIRST)]
             if rng.random() < 0.5:
-                reasons.append(f"spam score {rng.random():.2f} (learned from 1,204 decisions)")
+                reasons.append(
+                    reason(Kind.SPAM_SCORE, score=round(rng.random(), 2), decisions=1204)
+                )
         email = "" if writer % 10 == 0 else f"Writer{writer}@Example.org"
         return Comment(
             post=posts[n % len(posts)], author_name=f"Writer {writer}", author_email=email,

@@ -26,6 +26,7 @@ from django.utils import timezone
 from blog.models import Post, Series, TaggedPost
 from blog.rendering import html_to_text, render_markdown
 from comments.models import Comment
+from comments.reasons import Kind, reason
 from comments.text import render_comment
 
 POST_INTERVAL = datetime.timedelta(hours=8)
@@ -46,11 +47,11 @@ TOPICS = [
 ]  # fmt: skip
 SERIES = ["ResearchSpeak", "MSBlog", "ClinicSpeak", "NewsSpeak", "TrialSpeak", "BrainHealth"]
 SPAM_REASONS = [
-    ["first comment from this email"],
-    ["3 links"],
-    ["blocked term: casino"],
-    ["no email given"],
-    ["first comment from this email", "4 links"],
+    [reason(Kind.FIRST)],
+    [reason(Kind.LINKS, count=3)],
+    [reason(Kind.BLOCKED, what="term", value="casino")],
+    [reason(Kind.NO_EMAIL)],
+    [reason(Kind.FIRST), reason(Kind.LINKS, count=4)],
 ]
 COMMENT_COLUMNS = [
     "id", "post_id", "parent_id", "reply_to_id", "author_name", "author_email", "author_url",
@@ -261,7 +262,7 @@ def seed_spam_wave(post_ids: list[int], count: int, rng: random.Random) -> int:
         for index in range(count):
             reasons = SPAM_REASONS[index % len(SPAM_REASONS)]
             sender = rng.randrange(max(count // 10, 1))
-            email = "" if reasons == ["no email given"] else f"spammer{sender}@spam.example"
+            email = "" if reasons == [reason(Kind.NO_EMAIL)] else f"spammer{sender}@spam.example"
             yield (
                 first_id + index, rng.choice(post_ids), None, None, f"Deals {sender}", email,
                 "", "", body, html, "", Comment.Status.PENDING, json.dumps(reasons),

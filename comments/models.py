@@ -104,13 +104,13 @@ class Comment(MPTTModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    # Why the policy held (or spammed) it: ["first comment from this email", "3 links"].
+    # Why the policy held (or spammed) it, as data (comments/reasons.py):
+    # [{"kind": "first", "detail": {}}, {"kind": "links", "detail": {"count": 3}}].
     status_reasons = models.JSONField(default=list, blank=True)
     # The kinds of those reasons (["first", "links"]), for the queue's reason filter: kept
     # by PostgreSQL from status_reasons, so every writer (the form, imports, COPY, a raw
-    # UPDATE) keeps it right, and indexed for held comments. Matching each reason's JSON
-    # against patterns cost 3.5 µs a held comment on every filtered page (issue 15). The
-    # SQL function and its patterns are migration 0008's.
+    # UPDATE) keeps it right, and indexed for held comments. The SQL function is
+    # migration 0011's.
     status_reason_kinds = models.GeneratedField(
         expression=models.Func(
             "status_reasons",

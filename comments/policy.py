@@ -32,12 +32,13 @@ from django.utils.translation import get_language
 
 from .addresses import Standing
 from .permissions import can_moderate_post
+from .reasons import Kind, Reason, reason
 
 
 @dataclass(frozen=True)
 class Assessment:
     status: str
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     # What the policy read about the writer's address, if it did: the after-insert hook
     # (the confirmation mail) need not read it again.
     writer: Standing | None = None
@@ -54,10 +55,10 @@ class SubmissionRefused(Exception):
 
 def default_policy(*, comment, honeypot: str = "") -> Assessment:
     if honeypot:
-        return Assessment("spam", ["honeypot field filled in"])
+        return Assessment("spam", [reason(Kind.HONEYPOT)])
     if can_moderate_post(comment.user, comment.post):
         return Assessment("approved")
-    return Assessment("pending", ["every reader comment is reviewed"])
+    return Assessment("pending", [reason(Kind.REVIEW)])
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from .forms import CommentForm
 from .identity import commenter
 from .models import Comment
 from .policy import SubmissionRefused, count_attempt, explain_hold, policy_summary
+from .reasons import Kind, reason
 from .services import PARENT_UNAVAILABLE, Submission, comment_submit, hash_ip
 from .thread import label_of, own_pending_ids, page_of, remember_own, visible_comment
 
@@ -199,7 +200,7 @@ def post_comment(request, post_id: int):
     # as the address rule would explain a held comment, not by what caught it.
     reasons = comment.status_reasons
     if comment.status != Comment.Status.PENDING:
-        reasons = ["first comment from this email" if comment.author_email else "no email given"]
+        reasons = [reason(Kind.FIRST if comment.author_email else Kind.NO_EMAIL)]
     why = " ".join(explain_hold(reasons))
     messages.info(
         request,

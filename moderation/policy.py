@@ -10,12 +10,12 @@ import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from comments import permissions
 from comments.addresses import Standing, standing
 from comments.models import Comment
 from comments.policy import Assessment, SubmissionRefused
+from comments.reasons import Kind, Reason, reason
 from comments.text import count_links, link_hosts
 
 from .models import BlockedTerm, SubmissionAttempt
@@ -33,19 +33,19 @@ def is_trusted(user, post) -> bool:
     return permissions.can_moderate_post(user, post)
 
 
-def _unproven_writer(comment: Comment, writer: Standing) -> str:
-    """Why an email does not vouch for its writer, or "" when it does.
+def _unproven_writer(comment: Comment, writer: Standing) -> Reason | None:
+    """Why an email does not vouch for its writer, or None when it does.
 
     Approved comments vouch for an address only once its owner has confirmed it (a signed
     link mailed to it): anyone can type a regular's address into the form.
     """
     if not comment.author_email:
-        return _("no email given")
+        return reason(Kind.NO_EMAIL)
     if not writer.approved_comment:
-        return _("first comment from this email")
+        return reason(Kind.FIRST)
     if not writer.confirmed:
-        return _("email not confirmed yet")
-    return ""
+        return reason(Kind.UNCONFIRMED)
+    return None
 
 
 def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
@@ -54,7 +54,7 @@ def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     rules, terms = cached_rules()
 
     if honeypot:
-        return Assessment(Comment.Status.SPAM, [_("honeypot field filled in")])
+        return Assessment(Comment.Status.SPAM, [reason(Kind.HONEYPOT)])
     spam, held = _blocked_terms(comment, terms)
     if spam:
         return Assessment(Comment.Status.SPAM, spam)
@@ -70,9 +70,9 @@ def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     reasons = list(held) + ([learned.reason] if learned is not None else [])
     links = count_links(comment.body)
     if links > rules.max_links:
-        reasons.append(ngettext("%(count)d link", "%(count)d links", links) % {"count": links})
-    if rules.hold_first_comment and (reason := _unproven_writer(comment, writer)):
-        reasons.append(reason)
+        reasons.append(reason(Kind.LINKS, count=links))
+    if rules.hold_first_comment and (unproven := _unproven_writer(comment, writer)):
+        reasons.append(unproven)
     if reasons:
         return Assessment(Comment.Status.PENDING, reasons, writer=writer)
     return Assessment(Comment.Status.APPROVED, [], writer=writer)
@@ -138,7 +138,7 @@ def _count_and_record(cursor, *, ip_hash: str, now) -> int:
     return cursor.fetchone()[0]
 
 
-def _blocked_terms(comment: Comment, terms: list[BlockedTerm]) -> tuple[list[str], list[str]]:
+def _blocked_terms(comment: Comment, terms: list[BlockedTerm]) -> tuple[list[Reason], list[Reason]]:
     """Reasons to spam and reasons to hold, from the blocked words and link domains."""
     text = " ".join([comment.author_name, comment.author_email, comment.body]).lower()
     hosts = set(link_hosts(comment.body))
@@ -146,10 +146,10 @@ def _blocked_terms(comment: Comment, terms: list[BlockedTerm]) -> tuple[list[str
     for term in terms:
         if term.kind == BlockedTerm.Kind.DOMAIN:
             hit = any(host == term.value or host.endswith("." + term.value) for host in hosts)
-            reason = _("blocked link domain: %(value)s") % {"value": term.value}
+            why = reason(Kind.BLOCKED, what="domain", value=term.value)
         else:
             hit = term.value in text
-            reason = _("blocked term: %(value)s") % {"value": term.value}
+            why = reason(Kind.BLOCKED, what="term", value=term.value)
         if hit:
-            (spam if term.outcome == BlockedTerm.Outcome.SPAM else held).append(reason)
+            (spam if term.outcome == BlockedTerm.Outcome.SPAM else held).append(why)
     return spam, held

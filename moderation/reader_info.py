@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from comments.models import Comment
 from comments.policy import forget_policy_summary
+from comments.reasons import Kind, Reason, kinds
 
 from .models import ModerationEvent, PolicySettings
 from .rules import current as cached_rules
@@ -47,33 +48,25 @@ def policy_summary() -> list[str]:
     ]
 
 
-def WATCH_LIST_PREFIXES() -> tuple[str, ...]:  # noqa: N802 - reads as the constant it is
-    return (
-        _("blocked term: %(value)s") % {"value": ""},
-        _("blocked link domain: %(value)s") % {"value": ""},
-    )
-
-
-def explain_hold(reasons: list[str]) -> list[str]:
+def explain_hold(reasons: list[Reason]) -> list[str]:
     """The policy's recorded reasons (moderation.policy.assess) as sentences for the writer.
     Which word or domain tripped the watch list is not said."""
     rules = cached_rules()[0]  # the cached row: no query on the posting path
     plain = {
-        _("no email given"): _(
+        Kind.NO_EMAIL: _(
             "Comments without an email address wait for a moderator; you can add one next time."
         ),
-        _("first comment from this email"): _("Your first comment here waits for a moderator."),
-        _("email not confirmed yet"): _(
+        Kind.FIRST: _("Your first comment here waits for a moderator."),
+        Kind.UNCONFIRMED: _(
             "Your email address is not confirmed yet, so a moderator reads this first."
         ),
+        Kind.BLOCKED: _("Something in it is on our watch list, so a moderator reads it first."),
     }
     said = []
-    for reason in reasons:
-        if reason in plain:
-            sentence = plain[reason]
-        elif reason.startswith(WATCH_LIST_PREFIXES()):
-            sentence = _("Something in it is on our watch list, so a moderator reads it first.")
-        elif reason.split()[0].isdigit():
+    for kind in kinds(reasons):
+        if kind in plain:
+            sentence = plain[kind]
+        elif kind == Kind.LINKS:
             sentence = ngettext(
                 "It has more than %(count)d link, so a moderator checks it first.",
                 "It has more than %(count)d links, so a moderator checks it first.",

@@ -17,6 +17,7 @@ from blog.dbcopy import copy_rows
 from comments.models import Comment, CommentRevision
 from comments.permissions import can_edit, can_erase, can_moderate  # re-exported for callers
 from comments.policy import Assessment
+from comments.reasons import describe_all
 from comments.services import Submission, comment_submit
 from comments.text import clean_input, normalise_whitespace
 
@@ -256,7 +257,7 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
             reason=_("imported from %(source)s") % {"source": source},
         )  # fmt: skip
     else:
-        reason = "; ".join(assessment.reasons) or _("approved by policy")
+        reason = "; ".join(describe_all(assessment.reasons)) or _("approved by policy")
         _record(
             comment=comment, actor=None, action=Action.SUBMITTED, to_status=comment.status,
             reason=reason,

@@ -16,6 +16,7 @@ from mptt.admin import MPTTModelAdmin
 from comments import permissions
 from comments.models import Comment, CommentRevision
 from comments.permissions import moderated_comments
+from comments.reasons import describe_all
 from comments.text import isolated, visible_controls
 
 from .. import services
@@ -155,7 +156,7 @@ class CommentAdmin(BulkActions, MPTTModelAdmin):
 
     @admin.display(description=gettext_lazy("policy reasons"))
     def reasons(self, obj):
-        return isolated("; ".join(obj.status_reasons)) if obj.status_reasons else "—"
+        return isolated("; ".join(describe_all(obj.status_reasons))) if obj.status_reasons else "—"
 
     @admin.display(description=gettext_lazy("in reply to"))
     def parent_link(self, obj):

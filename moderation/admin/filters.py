@@ -11,22 +11,15 @@ from django.utils.translation import gettext_lazy
 
 from comments import permissions
 from comments.models import Comment
+from comments.reasons import Kind
 
 
 class ReasonFilter(admin.SimpleListFilter):
     title = gettext_lazy("policy reason")
     parameter_name = "reason"
-    # The kinds ``Comment.status_reason_kinds`` holds: the function that finds them, with
-    # the pattern of each, is migration comments 0008's.
-    KINDS = {
-        "first": gettext_lazy("First comment from this email"),
-        "noemail": gettext_lazy("No email given"),
-        "unconfirmed": gettext_lazy("Email not confirmed yet"),
-        "spamscore": gettext_lazy("Spam score (learned filter)"),
-        "links": gettext_lazy("Many links"),
-        "blocked": gettext_lazy("Blocked term or domain"),
-        "honeypot": gettext_lazy("Honeypot"),
-    }
+    # The kinds of reasons (comments.reasons.Kind); ``Comment.status_reason_kinds`` holds
+    # each comment's.
+    KINDS = dict(Kind.choices)
 
     def lookups(self, request, model_admin):
         return list(self.KINDS.items())

@@ -1,6 +1,5 @@
 """The moderation queue: held comments, oldest first, with what a moderator needs."""
 
-import re
 from collections import defaultdict
 from functools import reduce
 from operator import or_
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comments import permissions
+from comments import reasons as reasons_data
 from comments.models import Comment, CommentRevision, EmailAddress
 from comments.permissions import moderated_comments
 from comments.text import link_hosts, normalise_email
@@ -33,16 +33,12 @@ Status = Comment.Status
 PER_PAGE = 50
 HISTORY_SHOWN = 5
 HISTORY_SCANNED = 1000  # a page's writers' other comments read at most, newest first
-# The policy's reason for a learned verdict starts "spam score 0.97 (learned from …)": the
-# score is stored nowhere else, and reading it back costs no query and no model.
-SPAM_SCORE = re.compile(r"^spam score (\d+(?:\.\d+)?)")
 
 
-def spam_score(reasons) -> str | None:
-    for reason in reasons or ():
-        if match := SPAM_SCORE.match(reason):
-            return match.group(1)
-    return None
+def spam_score(reasons: list) -> str | None:
+    """The score the learned filter recorded with its decision, as the card shows it."""
+    score = reasons_data.spam_score(reasons)
+    return None if score is None else f"{score:.2f}"
 
 
 def _newest_ids(comments, limit: int) -> RawSQL:
@@ -143,6 +139,7 @@ class QueueAdmin(admin.ModelAdmin):
             earlier = history.get(comment.pk, [])
             comment.history, comment.history_count = earlier[:HISTORY_SHOWN], len(earlier)
             comment.spam_score = spam_score(comment.status_reasons)
+            comment.reason_words = reasons_data.describe_all(comment.status_reasons)
             comment.email_confirmed = normalise_email(comment.author_email) in confirmed
             comment.link_hosts = sorted(set(link_hosts(comment.body)))
         self._score_unscored(pending)

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from comments.models import Comment
+from comments.reasons import Kind, Reason
+from comments.reasons import reason as make_reason
 
 from .sample import Sample
 from .store import current
@@ -14,7 +14,7 @@ from .store import current
 class Verdict:
     status: str  # Comment.Status.SPAM or PENDING
     probability: float
-    reason: str
+    reason: Reason
 
 
 def sample_for(comment: Comment, *, known_email: bool | None = None) -> Sample:
@@ -42,6 +42,11 @@ def thresholds(model, rules) -> tuple[float, float]:
     return spam, min(hold, spam)
 
 
+def spam_reason(probability: float, *, decisions: int) -> Reason:
+    """The learned filter's reason: its score as a number, and how many decisions taught it."""
+    return make_reason(Kind.SPAM_SCORE, score=round(probability, 4), decisions=decisions)
+
+
 def verdict(comment: Comment, rules, *, known_email: bool | None = None) -> Verdict | None:
     """Spam or held with the score as the reason; None when the filter is off or the
     score is below the hold threshold (the other rules decide). ``known_email``: see
@@ -51,10 +56,7 @@ def verdict(comment: Comment, rules, *, known_email: bool | None = None) -> Verd
         return None
     probability = model.probability(sample_for(comment, known_email=known_email))
     spam_at, hold_at = thresholds(model, rules)
-    reason = _("spam score %(score).2f (learned from %(count)s decisions)") % {
-        "score": probability,
-        "count": f"{model.decision_count:,}",
-    }
+    reason = spam_reason(probability, decisions=model.decision_count)
     if probability >= spam_at:
         return Verdict(Comment.Status.SPAM, probability, reason)
     if probability >= hold_at:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from comments.models import Comment
+from comments.reasons import describe
 from comments.services import comment_as_is, comments_create_as_is
 from comments.text import clean_line
 from porting.identity import PREFIX
@@ -93,7 +94,7 @@ class Batches:
             self.report.skipped[_("comments on skipped items")] += len(records)
             self.progress.advance(len(records))
             return True
-        note = ""
+        note = None
         if root.parent_id:
             if root.parent_id.startswith(PREFIX):
                 return False
@@ -112,7 +113,7 @@ class Batches:
                 comment.edit_note = clean_line(record.edit_note)[:300]
                 comment.edited_at = record.edited_at
             placed[record.source_id] = comment
-            source = self.label + (f"; {note}" if record is root and note else "")
+            source = self.label + (f"; {describe(note)}" if record is root and note else "")
             new.add(comment, source, record)
         return True
 

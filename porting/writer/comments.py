@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from blog.models import Post
 from comments.models import Comment
+from comments.reasons import Kind as ReasonKind
+from comments.reasons import Reason, describe, reason
 from comments.services import comment_create_as_is, role_on_post
 from comments.text import clean_input, clean_line
 from moderation.services import comment_update_from_import
@@ -103,7 +105,7 @@ class Comments:
     def create_comment(self, record: CommentRecord, post: Post, digest: str) -> None:
         parent, note = self._parent(record, post)
         comment = comment_create_as_is(
-            source=self.label + (f"; {note}" if note else ""),
+            source=self.label + (f"; {describe(note)}" if note else ""),
             **self.comment_fields(record, post, parent),
         )
         extra = {}
@@ -154,19 +156,17 @@ class Comments:
             if answered is not None and answered.post_id == comment.post_id:
                 Comment.objects.filter(pk=pk).update(reply_to=answered)
 
-    def _parent(self, record: CommentRecord, post: Post) -> tuple[Comment | None, str]:
+    def _parent(self, record: CommentRecord, post: Post) -> tuple[Comment | None, Reason | None]:
+        """The comment ``record`` answers, or None and the reason it goes to the top level."""
         if not record.parent_id:
-            return None, ""
+            return None, None
         parent = self.imported(Kind.COMMENT, record.parent_id, Comment)
         if parent is None:
             parent = identity.local_object("comment", record.parent_id)
         if parent is not None and parent.post_id == post.pk:
-            return parent, ""
+            return parent, None
         shown = record.parent_id if len(record.parent_id) < 80 else record.parent_id[:77] + "…"
-        note = (
-            _("imported reply to comment %(id)s, which is not in the export: "
-              "placed at the top level") % {"id": shown}
-        )  # fmt: skip
+        note = reason(ReasonKind.IMPORTED, parent=shown)
         self.report.top_level.append(
             _("comment %(id)s on “%(title)s” (reply to %(parent)s)")
             % {"id": record.source_id, "title": post.title, "parent": shown}

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from comments.reasons import Kind, reason
 from moderation.models import ModerationEvent
 from tests.factories import CommentMaker, PostFactory, UserFactory
 
@@ -27,7 +28,7 @@ def queue(roles):
         comment = make(body, status=Status.PENDING, name=f"Reader {n}", email=f"r{n}@example.org")
         held.append(comment)
     Comment.objects.filter(pk=held[1].pk).update(
-        status_reasons=["spam score 0.97 (learned from 1,204 decisions)"]
+        status_reasons=[reason(Kind.SPAM_SCORE, score=0.97, decisions=1204)]
     )
     return moderator, held
 

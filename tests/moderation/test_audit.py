@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
+from comments.reasons import describe_all
 from moderation.models import BlockedTerm, ModerationEvent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +40,7 @@ def test_held_or_spammed_comment_records_why_in_comment_and_event(submit, fields
     comment = submit(**fields)
     comment.refresh_from_db()
     assert comment.status == status
-    assert sorted(comment.status_reasons) == sorted(reasons)
+    assert sorted(describe_all(comment.status_reasons)) == sorted(reasons)
     [event] = events_of(comment)
     assert event.action == ModerationEvent.Action.SUBMITTED
     assert event.actor is None

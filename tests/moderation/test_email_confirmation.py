@@ -17,6 +17,7 @@ from django.db.models import F
 
 from comments.addresses import address_confirm, confirmation_mail_claim, is_confirmed
 from comments.models import Comment, EmailAddress
+from comments.reasons import describe_all
 from comments.text import normalise_email, same_email
 from moderation import services
 from moderation.models import PolicySettings
@@ -177,7 +178,7 @@ def test_a_returning_readers_held_comment_brings_them_the_link(client, make, sub
     make("From before confirmation existed.", email="marek@example.org")
     with mail_on_commit():
         held = submit("Back again.", author_email="Marek@example.org")
-    assert held.status_reasons == ["email not confirmed yet"]
+    assert describe_all(held.status_reasons) == ["email not confirmed yet"]
     [message] = mailoutbox
     assert message.to == ["Marek@example.org"]
     [link] = CONFIRM_LINK.findall(message.body)

@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from bench.spam_corpus import corpus
 from comments.addresses import address_confirm
 from comments.models import Comment
+from comments.reasons import describe_all
 from moderation import services
 from moderation.models import ModerationEvent, PolicySettings, SpamModel
 from moderation.spam import labels, store
@@ -117,7 +118,7 @@ def test_below_the_minimum_no_model_is_saved_and_the_filter_stays_off(make, mode
     assert "needs at least 10 of each" in out and "stays off" in out
     comment = submit(SPAMMY, author_email="seller@example.org")
     assert comment.status == "pending"
-    assert not any("spam score" in reason for reason in comment.status_reasons)
+    assert not any("spam score" in reason for reason in describe_all(comment.status_reasons))
 
 
 def call_command_output(*args, **kwargs) -> str:
@@ -145,7 +146,7 @@ def test_train_command_prints_counts_figures_and_time(make, moderator):
 def test_a_high_score_sends_to_spam_with_the_score_as_reason(trained, submit):
     comment = submit(SPAMMY, author_email="seller@example.org", author_name="RxStore")
     assert comment.status == "spam"
-    [reason] = comment.status_reasons
+    [reason] = describe_all(comment.status_reasons)
     assert SCORE_REASON.match(reason) and f"from {trained.decision_count} decisions" in reason
     event = ModerationEvent.objects.get(comment=comment)
     assert event.reason == reason and event.actor is None
@@ -162,12 +163,12 @@ def test_thresholds_in_the_policy_settings_are_respected(trained, submit, make):
     rules.save()
     held = submit(SPAMMY, author_email="ruth@example.org", author_name="Ruth")
     assert held.status == "pending"
-    assert [r for r in held.status_reasons if SCORE_REASON.match(r)]
+    assert [r for r in describe_all(held.status_reasons) if SCORE_REASON.match(r)]
 
     rules.spam_threshold = rules.hold_threshold = min(probability + 0.01, 1.0)
     rules.save()
     below = submit(SPAMMY, author_email="ruth@example.org", author_name="Ruth")
-    assert (below.status, below.status_reasons) == ("approved", [])
+    assert (below.status, describe_all(below.status_reasons)) == ("approved", [])
 
     rules.spam_threshold = max(probability - 0.01, 0.0)
     rules.save()
@@ -180,7 +181,7 @@ def test_a_low_score_leaves_the_other_rules_in_charge(trained, submit, make):
     rules.save()
     new_reader = submit(READERLY, author_email="new@example.org")
     assert new_reader.status == "pending"  # the first-comment rule still holds it
-    assert new_reader.status_reasons == ["first comment from this email"]
+    assert describe_all(new_reader.status_reasons) == ["first comment from this email"]
     make("Earlier comment", email="known@example.org")
     address_confirm(address="known@example.org")
     assert submit(READERLY, author_email="known@example.org").status == "approved"
@@ -191,7 +192,7 @@ def test_the_policy_reason_is_shown_in_the_queue(trained, submit, client, superu
     rules.spam_threshold, rules.hold_threshold = 1.0, 0.0
     rules.save()
     held = submit(SPAMMY, author_email="seller@example.org")
-    [score] = [r for r in held.status_reasons if SCORE_REASON.match(r)]
+    [score] = [r for r in describe_all(held.status_reasons) if SCORE_REASON.match(r)]
     client.force_login(superuser)
     page = client.get("/admin/moderation/pendingcomment/").content.decode()
     assert score in page

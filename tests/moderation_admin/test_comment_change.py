@@ -4,13 +4,16 @@ import re
 import threading
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import Comment, CommentRevision
+from comments.services import comment_create_as_is
 from moderation.models import ModerationEvent
-from tests.factories import UserFactory
+from tests.factories import PostFactory
+from tests.moderation.test_concurrency import moderators
 
 from .conftest import QUEUE_URL, change_url, events_of, messages_of, queue_item, text
 
@@ -331,18 +334,19 @@ def test_the_queue_marks_edited_comments(as_user, moderator, held):
     assert "edited by moderator · 1 earlier version" in item
 
 
-def test_save_refused_under_the_lock_comes_back_with_the_text(
-    transactional_db, as_user, moderator, held, monkeypatch
-):
+def test_save_refused_under_the_lock_comes_back_with_the_text(transactional_db, monkeypatch):
     """The form's check passed, then another moderator filed the comment as spam (their
     own request, committed) before the save took the row lock: the service refuses,
     nothing is saved, and the form comes back with the moderator's words and why."""
     from moderation import refusals
     from moderation.services import comment_mark_spam
 
+    me, other = moderators(2)
+    held = comment_create_as_is(
+        post=PostFactory(), parent=None, body=ORIGINAL, status="pending",
+        submitted_at=timezone.now(), source="test",
+    )  # fmt: skip
     checked = refusals.approval_problem
-    other = UserFactory(username="other-mod", is_staff=True)
-    other.groups.add(Group.objects.get(name="Moderators"))
 
     def another_moderator_files_it_as_spam():
         try:
@@ -362,12 +366,14 @@ def test_save_refused_under_the_lock_comes_back_with_the_text(
     data = form_data(held, body=EDITED, reason="insult")
     data.pop("_save")
     data["_approve"] = "Save and approve"
+    client = Client()
+    client.force_login(me)
 
-    response = as_user(moderator).post(change_url(held), data)
+    response = client.post(change_url(held), data)
 
     assert response.status_code == 200
     assert EDITED in text(response)
     assert "cannot be approved" in text(response)
     held.refresh_from_db()
     assert (held.status, held.body) == (Comment.Status.SPAM, ORIGINAL)
-    assert events_of(held, actor=moderator) == []
+    assert events_of(held, actor=me) == []

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.reasons import Kind, reason
 from moderation.models import ModerationEvent
 
 from .conftest import (
@@ -445,7 +446,7 @@ def _fill_queue(make, post, count: int) -> None:
             f"Held {n}.", parent=parent, quote=f"Parent {n}.", email=f"writer{n}@example.org",
             status=Status.PENDING, ip=f"198.51.100.{n}",
         )  # fmt: skip
-        held.status_reasons = ["3 links"]
+        held.status_reasons = [reason(Kind.LINKS, count=3)]
         held.submitted_at = base + datetime.timedelta(seconds=n)
         held.save(update_fields=["status_reasons", "submitted_at"])
 

@@ -8,13 +8,14 @@ import pytest
 
 from comments.addresses import address_confirm
 from comments.models import Comment
+from comments.reasons import Kind, reason
 from moderation.models import ModerationEvent
 
 from .conftest import CHANGELIST_URL, QUEUE_URL, events_of, queue_ids, queue_item, status_of, text
 
 Status = Comment.Status
 Action = ModerationEvent.Action
-SCORE_REASON = "spam score 0.97 (learned from 1,204 decisions)"
+SCORE_REASON = reason(Kind.SPAM_SCORE, score=0.97, decisions=1204)
 
 
 def _pending(make, body, **fields):
@@ -236,15 +237,15 @@ def test_spam_domain_by_an_author_skips_other_authors_posts(as_user, author, mak
 
 
 @pytest.mark.parametrize(
-    ("key", "reason"),
-    [("unconfirmed", "email not confirmed yet"), ("spamscore", SCORE_REASON)],
+    ("key", "written"),
+    [("unconfirmed", reason(Kind.UNCONFIRMED)), ("spamscore", SCORE_REASON)],
 )
-def test_reason_filter_finds_the_new_reasons(as_user, moderator, make, key, reason):
+def test_reason_filter_finds_the_new_reasons(as_user, moderator, make, key, written):
     matching = _pending(make, "The one with the reason.", email="a@example.org")
-    matching.status_reasons = ["2 links", reason]
+    matching.status_reasons = [reason(Kind.LINKS, count=2), written]
     matching.save(update_fields=["status_reasons"])
     other = _pending(make, "The one without.", email="b@example.org")
-    other.status_reasons = ["first comment from this email"]
+    other.status_reasons = [reason(Kind.FIRST)]
     other.save(update_fields=["status_reasons"])
 
     page = text(as_user(moderator).get(CHANGELIST_URL + f"?reason={key}"))

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
+from comments.reasons import Kind, reason
 from moderation.admin.comments import CommentAdmin
 from tests.plans import plan
 
@@ -17,19 +18,21 @@ from .conftest import CHANGELIST_URL, text
 
 Status = Comment.Status
 # Reasons as the policy, the learned filter and the imports write them, each with its kind.
-REASONS = {
-    "first comment from this email": ["first"],
-    "no email given": ["noemail"],
-    "email not confirmed yet": ["unconfirmed"],
-    "spam score 0.97 (learned from 1,204 decisions)": ["spamscore"],
-    "1 link": ["links"],
-    "12 links": ["links"],
-    "blocked term: casino": ["blocked"],
-    "blocked link domain: pills.example": ["blocked"],
-    "honeypot field filled in": ["honeypot"],
-    "parent comment not found in the export": [],  # an import's note: no kind
-    "links: 3": [],  # not the policy's wording
-}
+REASONS = [
+    (reason(Kind.FIRST), ["first"]),
+    (reason(Kind.NO_EMAIL), ["noemail"]),
+    (reason(Kind.UNCONFIRMED), ["unconfirmed"]),
+    (reason(Kind.SPAM_SCORE, score=0.97, decisions=1204), ["spamscore"]),
+    (reason(Kind.LINKS, count=1), ["links"]),
+    (reason(Kind.LINKS, count=12), ["links"]),
+    (reason(Kind.BLOCKED, what="term", value="casino"), ["blocked"]),
+    (reason(Kind.BLOCKED, what="domain", value="pills.example"), ["blocked"]),
+    (reason(Kind.HONEYPOT), ["honeypot"]),
+    (reason(Kind.IMPORTED, parent="p-1"), ["imported"]),
+    ("3 links", []),  # a sentence: kinds are read from data, never from words
+    ({"detail": {"count": 3}}, []),  # no kind
+]
+FIRST, LINKS = reason(Kind.FIRST), reason(Kind.LINKS, count=3)
 
 
 def _listed(response) -> list[int]:
@@ -37,17 +40,17 @@ def _listed(response) -> list[int]:
     return [int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', text(response))]
 
 
-def _held(make, reasons: list[str], body="Held.") -> Comment:
+def _held(make, reasons: list, body="Held.") -> Comment:
     comment = make(body, status=Status.PENDING)
     Comment.objects.filter(pk=comment.pk).update(status_reasons=reasons)  # a raw write
     return comment
 
 
 def test_every_reason_gets_its_kind_whoever_writes_it(make):
-    for reason, kinds in REASONS.items():
-        comment = _held(make, [reason])
-        assert Comment.objects.get(pk=comment.pk).status_reason_kinds == kinds, reason
-    both = _held(make, ["4 links", "first comment from this email", "3 links"])
+    for written, kinds in REASONS:
+        comment = _held(make, [written])
+        assert Comment.objects.get(pk=comment.pk).status_reason_kinds == kinds, written
+    both = _held(make, [reason(Kind.LINKS, count=4), FIRST, LINKS])
     assert Comment.objects.get(pk=both.pk).status_reason_kinds == ["first", "links"]
     for odd in ([], {}, "3 links"):
         comment = _held(make, odd)
@@ -58,12 +61,12 @@ def test_every_reason_gets_its_kind_whoever_writes_it(make):
 def test_the_filter_lists_the_held_comments_with_a_reason_of_that_kind(
     as_user, moderator, make, kind
 ):
-    comments = {reason: _held(make, [reason]) for reason in REASONS}
-    two = _held(make, ["first comment from this email", "2 links"])
+    comments = [(_held(make, [written]), kinds) for written, kinds in REASONS]
+    two = _held(make, [FIRST, reason(Kind.LINKS, count=2)])
     _held(make, [])
     approved = make("Approved after a hold.")
-    Comment.objects.filter(pk=approved.pk).update(status_reasons=["first comment from this email"])
-    expected = {c.pk for reason, c in comments.items() if kind in REASONS[reason]}
+    Comment.objects.filter(pk=approved.pk).update(status_reasons=[FIRST])
+    expected = {c.pk for c, kinds in comments if kind in kinds}
     if kind in ("first", "links"):
         expected.add(two.pk)
 
@@ -86,12 +89,12 @@ def test_a_filtered_page_costs_the_same_queries_for_few_and_many_and_uses_the_in
     client = as_user(moderator)
     params = {"status__exact": "pending", "reason": "links"}
     for _ in range(6):
-        _held(make, ["3 links"])
+        _held(make, [LINKS])
     few = _queries(client, params)
     for _ in range(10):
-        _held(make, ["3 links"])
+        _held(make, [LINKS])
     for _ in range(200):
-        _held(make, ["first comment from this email"])
+        _held(make, [FIRST])
     many = _queries(client, params)
 
     assert len(many) == len(few) <= 9
@@ -115,10 +118,10 @@ def test_a_filtered_page_costs_the_same_queries_for_few_and_many_and_uses_the_in
 
 def test_the_pages_of_the_list_keep_the_tree_order(as_user, moderator, make, monkeypatch):
     monkeypatch.setattr(CommentAdmin, "list_per_page", 2)
-    roots = [_held(make, ["3 links"], body=f"Root {n}.") for n in range(3)]
+    roots = [_held(make, [LINKS], body=f"Root {n}.") for n in range(3)]
     for root in roots[:2]:
         reply = make("A reply.", parent=root, status=Status.PENDING)
-        Comment.objects.filter(pk=reply.pk).update(status_reasons=["1 link"])
+        Comment.objects.filter(pk=reply.pk).update(status_reasons=[reason(Kind.LINKS, count=1)])
     client = as_user(moderator)
     params = {"status__exact": "pending", "reason": "links"}
 

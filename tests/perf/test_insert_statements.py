@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from comments.addresses import address_confirm
 from comments.models import Comment
+from comments.reasons import describe_all
 from comments.services import Submission, comment_submit
 from moderation import rules
 from moderation.models import PolicySettings
@@ -75,7 +76,7 @@ def test_a_reply_from_a_returning_reader_whose_link_is_pending(post, make, count
 
     comment, statements = count(post=post, parent=parent, author_email="Ruth@example.org")
     assert comment.status == Comment.Status.PENDING
-    assert comment.status_reasons == ["email not confirmed yet"]
+    assert describe_all(comment.status_reasons) == ["email not confirmed yet"]
     assert len(mail.outbox) == 1  # one pending link per address: no second mail
     # + the standing, the thread's lock, one statement that makes room and reads the
     # parent's place; after the commit nothing (the standing says a link is pending).

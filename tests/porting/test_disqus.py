@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 
 from blog.models import Post
 from comments.models import Comment
+from comments.reasons import describe_all
 from porting.models import ImportedItem
 from tests.factories import PostFactory
 
@@ -65,7 +66,7 @@ def test_threads_matched_by_slug_wordpress_id_old_address_and_address_here(db):
     assert Comment.objects.get(author_name="Five").parent == deleted
     six = Comment.objects.get(author_name="Six")
     assert six.post == diet and six.parent is None
-    assert "p-missing" in six.status_reasons[0]
+    assert "p-missing" in describe_all(six.status_reasons)[0]
     gone = Comment.objects.get(author_name="Seven").post
     assert gone.status == Post.Status.DRAFT and gone.comments_open is False
     assert "4 matched to posts" in output

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 
 from blog.models import AuthorProfile, Post, Series
 from comments.models import Comment, CommentRevision
+from comments.reasons import describe_all
 from comments.services import hash_ip
 from moderation.models import ModerationEvent
 from porting.models import ImportedItem
@@ -177,7 +178,7 @@ def test_reply_whose_parent_is_missing_is_kept_at_top_level_marked_and_reported(
     orphan = by_author("Orphan")
     assert orphan.parent is None
     assert orphan.status == Comment.Status.APPROVED
-    [reason] = orphan.status_reasons
+    [reason] = describe_all(orphan.status_reasons)
     assert "reply to comment 999, which is not in the export" in reason
     [event] = ModerationEvent.objects.filter(comment=orphan)
     assert "comment 999" in event.reason

@@ -17,6 +17,7 @@ from django.core import signing
 from django.test import Client
 
 from comments.models import Comment
+from comments.reasons import describe_all
 from moderation import services
 from moderation.models import PolicySettings
 
@@ -81,7 +82,10 @@ def confirm_through_mail(client, mailoutbox, address: str) -> str:
 
 def test_a_regulars_address_with_its_case_changed_is_held(client, post, regulars, send):
     comment = send(author_name="Marek", author_email="MAREK@example.org", body="Not Marek.")
-    assert (comment.status, comment.status_reasons) == ("pending", ["email not confirmed yet"])
+    assert (comment.status, describe_all(comment.status_reasons)) == (
+        "pending",
+        ["email not confirmed yet"],
+    )
     assert "Not Marek." not in client.get(post.get_absolute_url()).text
 
 
@@ -114,7 +118,10 @@ def test_a_confirmed_address_earns_trust_and_mail_through_the_link_mailed_to_it(
     # Marek comments again and asks for replies: held (not confirmed), one mail to him.
     held = send(client, author_name="Marek", author_email="marek@example.org",
                 body="Me again.", notify_replies="on")  # fmt: skip
-    assert (held.status, held.status_reasons) == ("pending", ["email not confirmed yet"])
+    assert (held.status, describe_all(held.status_reasons)) == (
+        "pending",
+        ["email not confirmed yet"],
+    )
     [message] = mailoutbox
     assert message.to == ["marek@example.org"]
     assert "Confirm your email address" in message.subject
@@ -124,7 +131,7 @@ def test_a_confirmed_address_earns_trust_and_mail_through_the_link_mailed_to_it(
 
     # Now his address vouches for him, whatever its case...
     again = send(author_name="Marek", author_email="Marek@EXAMPLE.org", body="Confirmed now.")
-    assert (again.status, again.status_reasons) == ("approved", [])
+    assert (again.status, describe_all(again.status_reasons)) == ("approved", [])
     # ...and replies to his comments reach him.
     answerer = Client()
     answerer.force_login(author)
@@ -188,7 +195,7 @@ def test_an_altered_link_is_refused_and_confirms_nothing(client, regulars, send,
         assert response.status_code == 400
         assert "This confirmation link is not valid" in response.text
     again = send(author_email="marek@example.org", body="Still not confirmed?")
-    assert again.status_reasons == ["email not confirmed yet"]
+    assert describe_all(again.status_reasons) == ["email not confirmed yet"]
 
 
 def test_an_expired_link_is_refused_and_confirms_nothing(client, regulars, send, mailoutbox,
@@ -206,4 +213,4 @@ def test_an_expired_link_is_refused_and_confirms_nothing(client, regulars, send,
         assert "This confirmation link has expired" in response.text
     monkeypatch.undo()
     again = send(author_email="marek@example.org", body="Still not confirmed?")
-    assert again.status_reasons == ["email not confirmed yet"]
+    assert describe_all(again.status_reasons) == ["email not confirmed yet"]
