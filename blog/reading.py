@@ -3,7 +3,7 @@
 The ORM's way (``Post.objects.published().for_listing().get(slug=…)``) is two queries,
 the post with its author and their profile, then the series tags, and about 1.3 ms of CPU
 to build and compile before either runs. This is the same rows in one query compiled once
-per process (``blog.prepared``): the series come along as one JSON column, in the
+per process (``core.prepared``): the series come along as one JSON column, in the
 series' own order (by name, as ``post.tags`` gives them everywhere). The objects
 are the ones the ORM would make, with the author, the profile and the series in place,
 so the templates read them without a query.
@@ -22,8 +22,9 @@ from django.db.models import OuterRef, Subquery, TextField
 from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
+from core.prepared import Prepared, model_columns
+
 from .models import AuthorProfile, Post, Series, TaggedPost
-from .prepared import Prepared, model_columns
 
 _STAND_IN_SLUG = "stand-in-slug-7654321"
 _STAND_IN_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)

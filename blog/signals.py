@@ -4,7 +4,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import pagecache
+from core import pagecache
+
 from .models import Post
 
 

@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
 
+from core.pagecache import public_when_anonymous as public
+
 from . import feeds, views
-from .pagecache import public_when_anonymous as public
 
 
 class UnicodeSlugConverter:

@@ -19,9 +19,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import discussion, pagecache, reading, viewcount
+from core import pagecache
+from core.pagination import comment_page_number, list_page
+
+from . import discussion, reading, viewcount
 from .models import AuthorProfile, Post, Series
-from .pagination import comment_page_number, list_page
 
 BOT_USER_AGENT = re.compile(
     r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|"
@@ -33,6 +35,12 @@ BOT_USER_AGENT = re.compile(
 def is_bot(request) -> bool:
     agent = request.headers.get("User-Agent", "")
     return not agent or bool(BOT_USER_AGENT.search(agent))
+
+
+def count_view(request, post_id: int) -> None:
+    """A reader (not a crawler) read the post."""
+    if not is_bot(request):
+        viewcount.count(post_id)
 
 
 # PostgreSQL marks matches with these; the snippet is escaped before they become <mark>.

@@ -18,7 +18,7 @@ from .text import normalise_email, render_comment, visible_controls
 
 class AnyOf(models.Func):
     """``expression = ANY(array)``: a set of ids as one parameter, whatever its size, so a
-    prepared query (``blog.prepared``) can take any set in its place."""
+    prepared query (``core.prepared``) can take any set in its place."""
 
     arg_joiner = " = ANY("
     template = "(%(expressions)s))"

@@ -12,8 +12,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from blog import pagecache
-from blog.dbcopy import copy_objects, insert_object
+from core import pagecache
+from core.dbcopy import copy_objects, insert_object
 
 from . import identity, tree
 from .limits import MAX_NAME

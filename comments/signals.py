@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from blog import pagecache
 from blog.models import AuthorProfile
+from core import pagecache
 
 from . import identity
 from .models import Comment, ReservedName

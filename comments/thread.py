@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext
 
-from blog.prepared import Prepared, model_columns
+from core.prepared import Prepared, model_columns
 
 from .models import Comment
 from .policy import refusal_reasons
@@ -58,7 +58,7 @@ def _rows(post_id: int):
     )
 
 
-# Compiled once per process (blog/prepared.py): compiling took ten times its running.
+# Compiled once per process (core/prepared.py): compiling took ten times its running.
 _ROWS = Prepared(_rows, post_id=-7_654_321)
 
 

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from blog.dbcopy import copy_objects
+from core.dbcopy import copy_objects
 
 from .models import Comment
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog.pagecache import public_when_anonymous as public
+from core.pagecache import public_when_anonymous as public
 
 from . import feeds, views
 

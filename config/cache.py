@@ -8,7 +8,7 @@
 - ``publish`` and ``subscription`` carry small messages between processes and nodes over
   Redis pub/sub. A process reads its messages without waiting (``pending``), so it can
   keep copies of cached values and drop them the moment another node changes them
-  (``blog/localpages.py``). redis-py's own client-side caching would do this, but it
+  (``core/localpages.py``). redis-py's own client-side caching would do this, but it
   needs Redis 7.4 and Debian ships 7.0.
 """
 

@@ -1,4 +1,4 @@
-"""Response headers Django does not set by itself, and clear answers to unreadable requests."""
+"""Clear answers to requests Django will not read."""
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -14,20 +14,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from comments.limits import MAX_BODY
-
-
-class SecurityHeadersMiddleware:
-    """Adds the Content-Security-Policy (and keeps Django's own headers) on every response."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        # The admin's widgets use inline scripts and styles; it is staff-only, behind login.
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        return response
 
 
 class UnreadableRequestMiddleware:
@@ -100,8 +86,7 @@ class UnreadableRequestMiddleware:
 def refusal(title: str, message: str, *, status: int) -> HttpResponse:
     """A page of its own, like 500.html: it must not depend on anything that could fail.
 
-    It leaves before the middleware that adds the CSP and frame protection, so it carries
-    the CSP (whose frame-ancestors covers framing) itself.
+    Its response passes out through ``core.headers``, which adds the CSP.
     """
     response = HttpResponse(
         format_html(
@@ -114,5 +99,4 @@ def refusal(title: str, message: str, *, status: int) -> HttpResponse:
         ),
         status=status,
     )
-    response.headers["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
     return response

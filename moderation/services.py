@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blog.dbcopy import copy_rows
 from comments.models import Comment, CommentRevision
 from comments.permissions import can_edit, can_erase, can_moderate  # re-exported for callers
 from comments.policy import Assessment
 from comments.reasons import describe_all
 from comments.services import Submission, comment_submit
 from comments.text import clean_input, normalise_whitespace
+from core.dbcopy import copy_rows
 
 from . import notifications
 from .models import ModerationEvent

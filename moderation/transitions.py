@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from blog.dbcopy import insert_object
 from comments.models import Comment
 from comments.permissions import can_moderate
+from core.dbcopy import insert_object
 
 from . import notifications
 from .models import ModerationEvent

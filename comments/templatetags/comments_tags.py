@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from blog.pagination import comment_page_number
+from core.pagination import comment_page_number
 
 from ..forms import CommentForm
 from ..identity import commenter

@@ -5,7 +5,7 @@ A mixin of ``ImportRun``: ``self.fmt`` names the format, ``self.source`` the sit
 
 from django.db import connection
 
-from blog.dbcopy import copy_objects
+from core.dbcopy import copy_objects
 from porting.models import ImportedItem
 from porting.records import digest_of
 

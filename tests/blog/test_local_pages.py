@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from blog import localpages, pagecache
 from comments.models import Comment
 from comments.services import comment_create_as_is
+from core import localpages, pagecache
 from moderation.services import comment_approve
 from tests.factories import PostFactory
 from tests.services import needs_redis
@@ -135,7 +135,7 @@ def test_a_copy_lapses_when_the_cached_page_would(shared_cache, settings):
     read(post.get_absolute_url())
     local = localpages.local_pages()
     assert local.get(post.pk, 1, "en-gb") is not None
-    with mock.patch("blog.localpages.time.monotonic", return_value=10**12):
+    with mock.patch("core.localpages.time.monotonic", return_value=10**12):
         assert local.get(post.pk, 1, "en-gb") is None
 
 

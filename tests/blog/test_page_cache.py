@@ -6,10 +6,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from blog import pagecache, viewcount
+from blog import viewcount
 from blog.models import PostDailyViews
 from comments.models import Comment
 from comments.services import Submission, comment_submit
+from core import pagecache
 from moderation.services import comment_approve, comment_edit
 from tests.factories import PostFactory
 

@@ -80,7 +80,7 @@ def test_a_long_list_is_paged_without_a_total_and_every_page_is_reached(
     """Only PAGES_AHEAD pages past the shown one are counted: "Page N" and an Older link
     until the count reaches the end, "Page N of M" from there; Older leads to every post."""
     settings.POSTS_PER_PAGE = 2
-    monkeypatch.setattr("blog.pagination.PAGES_AHEAD", 1)
+    monkeypatch.setattr("core.pagination.PAGES_AHEAD", 1)
     for day in range(9):
         PostFactory(
             title=f"Day {day}",

@@ -1,4 +1,4 @@
-"""Querysets compiled once (blog/prepared.py) give the ORM's rows and objects, and refuse
+"""Querysets compiled once (core/prepared.py) give the ORM's rows and objects, and refuse
 what they cannot do the same way."""
 
 import pytest
@@ -7,7 +7,7 @@ from django.db.models import Count, FloatField, Max
 from django.db.models.functions import Cast
 
 from blog.models import Post
-from blog.prepared import Prepared, model_columns
+from core.prepared import Prepared, model_columns
 from tests.factories import PostFactory
 
 

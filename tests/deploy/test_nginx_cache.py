@@ -18,8 +18,8 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 
-from blog import pagecache
 from comments.services import Submission, comment_submit
+from core import pagecache
 from moderation.services import comment_approve
 from tests.factories import PostFactory
 

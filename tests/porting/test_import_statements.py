@@ -1,7 +1,7 @@
 """An import's statements grow with its batches, never with its comments.
 
 Batches are made small here (50 comments) so that a few hundred comments span several;
-``COPY`` statements are counted like any other (``blog.dbcopy`` logs them).
+``COPY`` statements are counted like any other (``core.dbcopy`` logs them).
 """
 
 import math

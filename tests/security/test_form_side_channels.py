@@ -14,8 +14,8 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 
-from blog import pagecache
 from comments.models import Comment
+from core import pagecache
 from moderation import services
 from moderation.models import PolicySettings
 from tests.blog.markup import parse

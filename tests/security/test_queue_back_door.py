@@ -11,8 +11,8 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from blog import pagecache
 from comments.models import Comment
+from core import pagecache
 from moderation.models import ModerationEvent, PendingComment
 from tests.factories import UserFactory
 
