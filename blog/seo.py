@@ -65,9 +65,25 @@ def og_locale() -> str:
     return to_locale(get_language() or settings.LANGUAGE_CODE)
 
 
+# Invisible and direction-changing characters (Unicode's format characters, C1 controls,
+# line and paragraph separators): written as \u escapes in the data, so a name that
+# carries them cannot reorder the page's source or hide in it. JSON readers get them back.
+_INVISIBLE = re.compile(
+    "[\u0080-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def _escaped(character: re.Match) -> str:
+    return json.dumps(character.group())[1:-1]  # "\u202e", or a surrogate pair
+
+
 def json_ld(data: dict) -> SafeString:
     """``data`` as a schema.org block, escaped so that no text in it can end the block."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    text = _INVISIBLE.sub(_escaped, text)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
 
 

@@ -189,3 +189,15 @@ def test_the_host_a_reader_sent_is_nowhere_in_a_page_others_are_served(client, s
         page = client.get(path, HTTP_HOST="evil.example", **UA).text
         assert "evil.example" not in page, path
         assert SITE in page, path
+
+
+def test_readers_text_in_the_schema_data_cannot_end_it_or_hide_in_it(client, post, make):
+    make("</script><script>alert(1)</script> & more", name="Eve\u202etxt.exe")
+
+    html = client.get(post.get_absolute_url(), **UA).text
+    block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+
+    assert "<" not in block and "\u202e" not in block  # written as \u003C and \u202e
+    (comment,) = json.loads(block)["comment"]
+    assert comment["text"] == "</script><script>alert(1)</script> & more"
+    assert comment["author"]["name"] == "Eve\u202etxt.exe"
