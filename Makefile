@@ -45,7 +45,7 @@ lint:
 clean-db:
 	rm -rf .pgdata
 
-# The benchmark of issue 6 (see README, "Benchmarks"): its own database, two gunicorns,
+# The benchmark of issue 6 (see docs/benchmarks.md): its own database, two gunicorns,
 # wrk. `make bench PEER=1` first runs the peer harness in ../shared/peers-xtd (~6 min). Needs wrk from Debian's packages: installed here when missing and run as root.
 bench: install $(VENV)/.bench-installed
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -88,7 +88,7 @@ screenshots: install
 
 # Issue 13's spam filter benchmark: learn from moderators' decisions on four sources, meet
 # the fifth (each in turn); bench/results/spam.json. BENCH_SPAM_ARGS="--csv a.csv …" for
-# labelled files of your own (see README, "The learned spam filter").
+# labelled files of your own (see docs/spam-filter.md).
 .PHONY: bench-spam
 bench-spam: install
 	$(WITH_DB) $(PY) -m bench.spam $(BENCH_SPAM_ARGS)

@@ -239,7 +239,7 @@ def chart(results: dict, path: Path) -> None:
 
 
 if __name__ == "__main__":
-    # python -m bench.report [bench/results/latest.json]: the table as Markdown, for the README.
+    # python -m bench.report [bench/results/latest.json]: the table as Markdown, for the docs.
     import sys
 
     source = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/results/latest.json")

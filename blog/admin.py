@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .charts import views_chart
@@ -13,6 +15,11 @@ from .models import AuthorProfile, Post, PostDailyViews, Series
 from .permissions import can_edit_any_post
 
 CHART_DAYS = 42
+
+# The back office is titled for the site ("Colloquy admin"), not "Django administration".
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = format_lazy(_("{site} admin"), site=settings.SITE_NAME)
+admin.site.index_title = _("Posts, comments and moderation")
 
 
 @admin.register(Post)

@@ -1,4 +1,7 @@
-"""Atom feeds of published posts: all of them, and per series."""
+"""Atom feeds of published posts: all of them, and per series; ``SiteFeed``, the base of
+every feed of the site, takes its addresses and ids from ``SITE_URL``."""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -11,7 +14,36 @@ from .models import Post, Series
 FEED_LENGTH = 20
 
 
-class LatestPostsFeed(Feed):
+class _AtSiteUrl:
+    """The request as ``SITE_URL`` sees it: that host and scheme, everything else the
+    request's own. Django's ``Feed`` builds every absolute address from the request's
+    ``Host``."""
+
+    def __init__(self, request):
+        self._request = request
+        address = urlsplit(settings.SITE_URL)
+        self._host, self._secure = address.netloc, address.scheme == "https"
+
+    def get_host(self) -> str:
+        return self._host
+
+    def is_secure(self) -> bool:
+        return self._secure
+
+    def __getattr__(self, name: str):
+        return getattr(self._request, name)
+
+
+class SiteFeed(Feed):
+    """A feed whose links, own address and entry ids start with ``SITE_URL``, whatever
+    ``Host`` the request came with: feed readers key entries by their ids, so they must
+    not change with the address a reader used, and a feed is cached and shared."""
+
+    def get_feed(self, obj, request):
+        return super().get_feed(obj, _AtSiteUrl(request))
+
+
+class LatestPostsFeed(SiteFeed):
     feed_type = Atom1Feed
 
     def title(self):

@@ -5,11 +5,11 @@ import unicodedata
 from html import escape
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from blog.feeds import SiteFeed
 from blog.models import Post
 
 from .models import Comment
@@ -36,7 +36,7 @@ class StableAtomFeed(Atom1Feed):
         return self.feed.get("published") or super().latest_post_date()
 
 
-class PostCommentsFeed(Feed):
+class PostCommentsFeed(SiteFeed):
     feed_type = StableAtomFeed
 
     def feed_extra_kwargs(self, post):

@@ -6,13 +6,14 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from blog.seo import absolute_url, html_text
 from core.pagination import comment_page_number
 
 from ..forms import CommentForm
 from ..identity import commenter
 from ..policy import policy_summary
 from ..render import render_entries
-from ..thread import discussion_for, own_pending_ids
+from ..thread import Discussion, discussion_for, own_pending_ids
 
 register = template.Library()
 
@@ -44,12 +45,55 @@ def blank_form_html(post) -> str:
     return mark_safe(html.replace(f"/{_POST_ID_STAND_IN}/", f"/{int(post.pk)}/"))  # noqa: S308
 
 
+def _discussion(context, post) -> Discussion:
+    """The discussion this page shows, built once per page render: the page's head asks
+    for it (``comments_schema``) before the thread is rendered, and the query runs once.
+    ``render_context`` is Django's per-render store for template tags."""
+    key = ("comments.discussion", post.pk)
+    found = context.render_context.get(key)
+    if found is None:
+        request = context.get("request")
+        found = discussion_for(
+            post, page=comment_page_number(request), mine=own_pending_ids(request)
+        )
+        context.render_context[key] = found
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def comments_schema(context, post) -> dict:
+    """The page's approved comments as schema.org ``Comment``s (replies nested in the
+    comment they answer) and the post's ``commentCount``, for its ``BlogPosting`` data."""
+    discussion = _discussion(context, post)
+    page = f"?cpage={discussion.page}" if discussion.page > 1 else ""
+    base = absolute_url(post.get_absolute_url()) + page
+    top: list[dict] = []
+    by_id: dict[int, dict] = {}
+    for entry in discussion.entries:
+        if not entry.is_visible or entry.placeholder:
+            continue
+        url = f"{base}#comment-{entry.id}"
+        item = {
+            "@type": "Comment",
+            "@id": url,
+            "url": url,
+            "author": {"@type": "Person", "name": entry.label or gettext("Anonymous")},
+            "dateCreated": entry.iso_time,
+            "text": html_text(entry.body_html),
+        }
+        by_id[entry.id] = item
+        parent = by_id.get(entry.parent_id)
+        if parent is None:
+            top.append(item)
+        else:
+            parent.setdefault("comment", []).append(item)
+    return {"commentCount": discussion.approved_count, "comment": top}
+
+
 @register.simple_tag(takes_context=True)
 def comment_thread(context, post):
     request = context.get("request")
-    discussion = discussion_for(
-        post, page=comment_page_number(request), mine=own_pending_ids(request)
-    )
+    discussion = _discussion(context, post)
     comments_open = post.comments_are_open()
     csrf_token = context.get("csrf_token")
     form_html = blank_form_html(post) if comments_open and not csrf_token else ""

@@ -115,6 +115,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en-gb")
+# Only English text is shipped: one language, so a reader asking for German gets the page
+# labelled as what it is (lang="en-gb"), and the page cache keeps one copy of a page, not
+# one per language asked for. LANGUAGE_CODE picks the English variant (dates, numbers).
+LANGUAGES = [(LANGUAGE_CODE, "English")]
 TIME_ZONE = env("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True

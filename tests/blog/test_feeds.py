@@ -10,7 +10,13 @@ from django.utils import timezone
 from tests.blog.markup import parse
 from tests.factories import AuthorProfileFactory, PostFactory, SeriesFactory
 
-BASE = "http://testserver"
+# Feeds' links and ids start with SITE_URL, whatever Host the request came with.
+BASE = "https://blog.example.org"
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = BASE
 
 
 def _fetch(client, url):

@@ -102,6 +102,8 @@ def test_revalidation_is_a_304_without_a_query_until_something_changes(
 
 def test_etag_differs_by_comment_page_and_language(post, make, settings):
     settings.COMMENTS_THREADS_PER_PAGE = 1
+    # Only English is shipped; a site that adds a translation gets a copy per language.
+    settings.LANGUAGES = [("en-gb", "English"), ("de", "German")]
     make("The first thread.")
     make("The second thread, on page two.")
     url = post.get_absolute_url()
@@ -199,6 +201,7 @@ def test_without_javascript_the_reply_page_carries_the_token(post):
 def test_the_shared_form_posts_to_its_own_post(post, settings):
     other = PostFactory(title="Another post", slug="another-post")
     settings.LANGUAGE_CODE = "en-gb"
+    settings.LANGUAGES = [("en-gb", "English"), ("de", "German")]  # as with a translation
     for each in (post, other, post):
         html = Client().get(each.get_absolute_url(), **UA).text
         assert f'action="/comments/post/{each.pk}/"' in html

@@ -4,6 +4,7 @@ import datetime
 
 import feedparser
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ def _feed_links(response) -> set[str]:
 
 
 def _absolute(path: str) -> str:
-    return f"http://testserver{path}"
+    return f"{settings.SITE_URL}{path}"  # feed links start with SITE_URL, not the Host
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def _on_series_feed(client, post):
 
 
 def _on_sitemap(client, post):
-    return _absolute(post.get_absolute_url()) in sitemap_locations(client)
+    return f"http://testserver{post.get_absolute_url()}" in sitemap_locations(client)
 
 
 def _on_search(client, post):

@@ -7,6 +7,7 @@ attributes of the thread's own markup exist, end tags close what they should, an
 comment shows its writer's name, quote and body as text, so nothing was silently dropped.
 """
 
+import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -74,6 +75,7 @@ class PageChecker(HTMLParser):
         self.part: str | None = None  # the innermost comment part we are in
         self.current: Shown | None = None
         self.in_section = False
+        self.in_data_block = False
 
     # Everywhere on the page
 
@@ -85,7 +87,9 @@ class PageChecker(HTMLParser):
                 scheme = url_scheme(value)
                 if scheme is not None and scheme not in SAFE_SCHEMES:
                     self.problems.append(f"{name}={value!r} on <{tag}>")
-        if tag == "script" and not (attrs.get("src") or "").startswith("/static/"):
+        if tag == "script" and attrs.get("type") == "application/ld+json" and not attrs.get("src"):
+            self.in_data_block = True  # schema.org data: never run; checked in handle_data
+        elif tag == "script" and not (attrs.get("src") or "").startswith("/static/"):
             self.problems.append(f"<script {attrs}>")
 
     # Inside the discussion
@@ -177,6 +181,17 @@ class PageChecker(HTMLParser):
             self.in_section = False
 
     def handle_data(self, data):
+        if self.in_data_block:
+            # Readers' text in the schema.org data is JSON with every "<" escaped: nothing
+            # in it can end the element and start markup.
+            self.in_data_block = False
+            try:
+                json.loads(data)
+            except ValueError:
+                self.problems.append(f"schema.org data that is not JSON: {data[:80]!r}")
+            if "<" in data:
+                self.problems.append(f"'<' in schema.org data: {data[:80]!r}")
+            return
         if self.current is None:
             return
         if self.part == "name":
