@@ -14,7 +14,7 @@ under settings that are not production's.
 - W002 SITE_URL is plain http while the site redirects to HTTPS.
 - W003 DEFAULT_FROM_EMAIL or SERVER_EMAIL is an address at localhost.
 - W004 a file-based cache is shared only by the processes of one machine.
-- W005 EMAIL_TIMEOUT is unset: a stalled mail server would hold a worker forever.
+- W005 EMAIL_TIMEOUT is unset or not positive: a stalled mail server would hold a worker.
 """
 
 from urllib.parse import urlsplit
@@ -123,12 +123,13 @@ def warnings() -> list[checks.CheckMessage]:
                 id="colloquy.W004",
             )
         )
-    if getattr(settings, "EMAIL_TIMEOUT", None) is None:
+    timeout = getattr(settings, "EMAIL_TIMEOUT", None)
+    if timeout is None or timeout <= 0:
         found.append(
             checks.Warning(
-                "EMAIL_TIMEOUT is unset: a mail server that stops answering holds the "
-                "sender forever.",
-                hint="Set EMAIL_TIMEOUT (seconds).",
+                f"EMAIL_TIMEOUT is {timeout!r}: a mail server that stops answering holds "
+                "the sender forever.",
+                hint="Set EMAIL_TIMEOUT to a number of seconds, e.g. 10.",
                 id="colloquy.W005",
             )
         )
