@@ -15,6 +15,7 @@ import uuid
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def _answer(status: int, body: dict) -> HttpResponse:
     return response
 
 
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return _answer(200, {"status": "ok"})
 
@@ -49,6 +51,7 @@ def _cache() -> None:
     cache.delete(key)
 
 
+@require_safe
 def readyz(request: HttpRequest) -> HttpResponse:
     checks = {}
     for name, check in (("database", _database), ("cache", _cache)):
