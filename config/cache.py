@@ -105,7 +105,13 @@ class RedisCache(django_redis.RedisCache):
 
 
 def with_reused_clients(cache: dict) -> dict:
-    """A cache setting (from ``env.cache``) with Django's Redis backend swapped for this one."""
+    """A cache setting (from ``env.cache``) with Django's Redis backend swapped for this one.
+
+    django-environ writes a Redis URL's ``?key_prefix=`` and ``?timeout=`` in lower case,
+    where Django reads only KEY_PREFIX and TIMEOUT: they are put where Django looks."""
     if cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
         cache["BACKEND"] = "config.cache.RedisCache"
+    for name in ("key_prefix", "timeout", "version"):
+        if name in cache:
+            cache[name.upper()] = cache.pop(name)
     return cache

@@ -8,6 +8,7 @@ from django.urls import include, path
 from blog import sitemaps as blog_sitemaps
 from blog.sitemaps import PostSitemap, SeriesSitemap
 from blog.views import robots_txt
+from config import health
 
 sitemaps = {"posts": PostSitemap, "series": SeriesSitemap}
 
@@ -18,6 +19,9 @@ def favicon(request):
 
 
 urlpatterns = [
+    # Answered by config.health.HealthMiddleware first; named here for reverse().
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     # The public site's sign-in (staff comment as themselves); back to the page after.

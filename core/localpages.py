@@ -1,13 +1,14 @@
 """Copies of cached post pages kept in the web process, so that a page-cache hit (or a
-304) needs no round trip to the shared cache.
+304) needs no transfer of the page from the shared cache.
 
-A copy is dropped as soon as its post changes anywhere: ``pagecache.bump`` publishes the
-post's id, and before using a copy a process reads, without waiting, the messages that
-have arrived (``config.cache.Subscription``). Redis writes a message to every subscriber
-before the publisher hears back, so by the time the moderator's approval has answered,
-every process will see the message at its next request. When the subscription is new or
-broken, every copy is dropped. A copy also lapses when the page would have lapsed in the
-shared cache, and after PAGE_CACHE_LOCAL_SECONDS at the most.
+A copy is used only while its post's version in the shared cache is still the one it was
+rendered at: ``pagecache`` reads that small key (one round trip, a few bytes) and passes it
+to ``get``, so a copy never outlives a change made on any worker of any node, however late
+a message arrives. ``pagecache.bump`` also publishes the post's id, and before using a
+copy a process reads, without waiting, the messages that have arrived
+(``config.cache.Subscription``): that frees a changed post's copies early. When the
+subscription is new or broken, every copy is dropped. A copy also lapses when the page
+would have lapsed in the shared cache, and after PAGE_CACHE_LOCAL_SECONDS at the most.
 
 Only with a shared cache that can publish (``config.cache.RedisCache``); a cache kept in
 the process (locmem) has nothing to copy. PAGE_CACHE_LOCAL_BYTES bounds the copies' size
@@ -27,6 +28,7 @@ CHANNEL = "colloquy:post-changed"
 
 @dataclass(frozen=True, slots=True)
 class Copy:
+    version: object  # the post's version in the shared cache it was rendered at
     tag: str
     body: bytes
     lapses: float  # time.monotonic()
@@ -42,22 +44,27 @@ class LocalPages:
         self._lock = threading.Lock()
         subscription.pending()  # subscribe now: copies put from here on are heard of
 
-    def get(self, post_id: int, page: int, language: str) -> Copy | None:
+    def get(self, post_id: int, page: int, language: str, *, version: object) -> Copy | None:
+        """The copy, if it was rendered at ``version`` (the post's current one) and has
+        not lapsed."""
         self._catch_up()
         with self._lock:
             found = self._posts.get(post_id, {}).get((page, language))
             if found is None:
                 return None
-            if found.lapses <= time.monotonic():
+            if found.version != version or found.lapses <= time.monotonic():
                 self._drop(post_id)
                 return None
             self._posts.move_to_end(post_id)
             return found
 
-    def put(self, post_id: int, page: int, language: str, *, tag: str, body: bytes, seconds: float):
+    def put(
+        self, post_id: int, page: int, language: str, *, version: object, tag: str,
+        body: bytes, seconds: float,
+    ) -> None:  # fmt: skip
         if seconds <= 0 or len(body) > self._max_bytes // 4:
             return
-        copy = Copy(tag, body, time.monotonic() + min(seconds, self._max_seconds))
+        copy = Copy(version, tag, body, time.monotonic() + min(seconds, self._max_seconds))
         with self._lock:
             copies = self._posts.setdefault(post_id, {})
             if (old := copies.get((page, language))) is not None:

@@ -109,17 +109,20 @@ def etag(post_id: int, version, page: int, language: str) -> str:
 def lookup(slug: str, *, page: int, language: str | None = None) -> tuple[int, str, bytes] | None:
     """(post id, ETag, the page's bytes) from the cache, or None.
 
-    No round trip when this process holds a copy (``localpages``); otherwise one, when the
-    slug is known to this process: the version and the page come in one ``get_many``, and
-    a page stored under an older version is a miss.
+    One round trip when the slug is known to this process: the version and the page come
+    in one ``get_many``, and a page stored under an older version is a miss. With copies
+    in this process (``localpages``), the version alone is read first, and a copy made
+    at that version saves bringing the page over.
     """
     post_id = _post_id(slug)
     if post_id is None:
         return None
     language = language or get_language()
     local = localpages.local_pages()
-    if local is not None and (copy := local.get(post_id, page, language)):
-        return post_id, copy.tag, copy.body
+    if local is not None:
+        current = cache.get(_version_key(post_id))
+        if current is not None and (copy := local.get(post_id, page, language, version=current)):
+            return post_id, copy.tag, copy.body
     keys = [_version_key(post_id), _page_key(post_id, page, language)]
     found = cache.get_many(keys)
     entry = found.get(keys[1])
@@ -129,21 +132,26 @@ def lookup(slug: str, *, page: int, language: str | None = None) -> tuple[int, s
     _current, body, lapses_at = entry
     tag = etag(post_id, current, page, language)
     if local is not None:
-        local.put(post_id, page, language, tag=tag, body=body, seconds=lapses_at - time.time())
+        local.put(
+            post_id, page, language,
+            version=current, tag=tag, body=body, seconds=lapses_at - time.time(),
+        )  # fmt: skip
     return post_id, tag, body
 
 
 def still_valid(slug: str, *, page: int, language: str, tag: str) -> int | None:
     """The post id when ``tag`` is the ETag of the page the cache holds now, else None.
 
-    Reads this process's copy, or else the version and a small marker stored with the
-    page, not the page itself."""
+    Reads the version and a small marker stored with the page (or this process's copy
+    made at that version), not the page itself."""
     post_id = _post_id(slug)
     if post_id is None:
         return None
     local = localpages.local_pages()
-    if local is not None and (copy := local.get(post_id, page, language)):
-        return post_id if tag == copy.tag else None
+    if local is not None:
+        current = cache.get(_version_key(post_id))
+        if current is not None and (copy := local.get(post_id, page, language, version=current)):
+            return post_id if tag == copy.tag else None
     keys = [_version_key(post_id), _etag_key(post_id, page, language)]
     found = cache.get_many(keys)
     current = found.get(keys[0])
@@ -188,7 +196,7 @@ def store(post, *, page: int, html: str, version) -> tuple[str, bytes]:
             timeout,
         )
         if (local := localpages.local_pages()) is not None:
-            local.put(post.pk, page, language, tag=tag, body=body, seconds=timeout)
+            local.put(post.pk, page, language, version=version, tag=tag, body=body, seconds=timeout)
     return tag, body
 
 

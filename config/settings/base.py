@@ -5,11 +5,17 @@ from pathlib import Path
 import environ
 
 from config.cache import with_reused_clients
+from config.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# "production" turns the refusals of config/checks.py on; dev.py and test.py say theirs.
+COLLOQUY_ENVIRONMENT = "base"
+# seed_demo creates accounts with a published password: development and tests only.
+DEMO_ACCOUNTS_ALLOWED = False
 
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
@@ -34,10 +40,16 @@ INSTALLED_APPS = [
     "comments",
     "moderation",
     "porting",
+    # System checks, the database cache table after migrate, the error tracker.
+    "config.apps.ColloquyConfig",
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz: before host checks, HTTPS redirects and sessions.
+    "config.health.HealthMiddleware",
     "config.proxy.ForwardedForMiddleware",
+    # After the proxy's address is in place: every log line says who and which request.
+    "config.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The CSP and frame protection, on every response (the early ones below included).
@@ -124,7 +136,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic gathers the static files whitenoise serves in production.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -142,6 +155,8 @@ EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = EMAIL_CONFIG["EMAIL_FILE_PATH"] or None
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Colloquy <noreply@localhost>")
+# Seconds to wait on the mail server before giving up (Django waits forever by default).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 SITE_NAME = env("SITE_NAME", default="Colloquy")
 # Absolute links in mail (notifications, unsubscribe) start with this.
@@ -210,3 +225,6 @@ COMMENTS_EMAIL_CONFIRMATION_HOURS = env.int("COMMENTS_EMAIL_CONFIRMATION_HOURS",
 # this many comments each way; each process checks for a newer model at most this often.
 SPAM_FILTER_MIN_EACH = env.int("SPAM_FILTER_MIN_EACH", default=50)
 SPAM_MODEL_CHECK_SECONDS = env.float("SPAM_MODEL_CHECK_SECONDS", default=5.0)
+
+# One log format everywhere (config/logging.py); production adds mail to ADMINS.
+LOGGING = logging_config(level=env("LOG_LEVEL", default="INFO"))

@@ -31,3 +31,6 @@ VIEW_COUNT_FLUSH_EVERY = 1
 # The spam filter asks for a newer model on every use, so a test's query count does not
 # depend on how long the test took (a site asks at most every 5 seconds).
 SPAM_MODEL_CHECK_SECONDS = 0
+
+COLLOQUY_ENVIRONMENT = "test"
+DEMO_ACCOUNTS_ALLOWED = True  # tests seed the demo (tests/blog/test_seed_demo.py)

@@ -1,5 +1,6 @@
 """With Redis as the shared cache, each web process keeps copies of cached post pages: a
-hit or a 304 costs no round trip, and a change on any node drops every copy at once."""
+hit or a 304 costs one small read (the post's version) and no page transfer, and a change
+on any node retires every copy at once, whether or not its message has arrived."""
 
 import uuid
 from unittest import mock
@@ -84,7 +85,9 @@ def approve_elsewhere(comment: Comment) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_warm_hit_and_a_304_send_nothing_to_redis_or_postgres(shared_cache):
+def test_a_warm_hit_and_a_304_read_only_the_version_from_redis_and_nothing_from_postgres(
+    shared_cache,
+):
     post = PostFactory(title="Kept in the process")
     first = read(post.get_absolute_url())
     assert first.status_code == 200
@@ -95,7 +98,8 @@ def test_a_warm_hit_and_a_304_send_nothing_to_redis_or_postgres(shared_cache):
     assert again.status_code == 200 and again.content == first.content
     assert again.headers["ETag"] == tag
     assert revalidated.status_code == 304
-    assert commands.sent == []
+    version_key = shared_cache.make_key(pagecache._version_key(post.pk))
+    assert commands.sent == [("GET", version_key), ("GET", version_key)]
     assert [q["sql"] for q in queries.captured_queries if "dailyviews" not in q["sql"]] == []
 
 
@@ -130,13 +134,29 @@ def test_a_broken_subscription_drops_every_copy(shared_cache):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_copy_whose_message_never_arrived_is_not_served(shared_cache):
+    # The message is late (or lost with no sign on the subscription): the version read
+    # before each use still retires the copy, and the old ETag gets no 304.
+    post = PostFactory(title="Slow news")
+    held = held_comment(post, "Approved, message late.")
+    before = read(post.get_absolute_url())
+    assert read(post.get_absolute_url()).content == before.content  # the copy
+    with mock.patch.object(shared_cache, "publish"):
+        approve_elsewhere(held)
+    assert "Approved, message late." in read(post.get_absolute_url()).content.decode()
+    old_tag = before.headers["ETag"]
+    assert read(post.get_absolute_url(), HTTP_IF_NONE_MATCH=old_tag).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_copy_lapses_when_the_cached_page_would(shared_cache, settings):
     post = PostFactory(title="Short-lived")
     read(post.get_absolute_url())
     local = localpages.local_pages()
-    assert local.get(post.pk, 1, "en-gb") is not None
+    version = pagecache.version(post.pk)
+    assert local.get(post.pk, 1, "en-gb", version=version) is not None
     with mock.patch("core.localpages.time.monotonic", return_value=10**12):
-        assert local.get(post.pk, 1, "en-gb") is None
+        assert local.get(post.pk, 1, "en-gb", version=version) is None
 
 
 class Deaf:
@@ -147,13 +167,14 @@ class Deaf:
 def test_copies_stay_within_their_bytes_dropping_the_least_recently_read_post():
     local = localpages.LocalPages(Deaf(), max_bytes=4000, max_seconds=60)
     for post_id in (1, 2, 3, 4):
-        local.put(post_id, 1, "en", tag=f'"{post_id}"', body=b"x" * 1000, seconds=60)
-    assert local.get(1, 1, "en") is not None  # read: now the most recent
-    local.put(5, 1, "en", tag='"5"', body=b"x" * 1000, seconds=60)
-    assert local.get(2, 1, "en") is None  # the least recently read went
-    assert [local.get(n, 1, "en") is not None for n in (1, 3, 4, 5)] == [True] * 4
-    local.put(6, 1, "en", tag='"6"', body=b"x" * 1001, seconds=60)  # over a quarter: not kept
-    assert local.get(6, 1, "en") is None
+        local.put(post_id, 1, "en", version=1, tag=f'"{post_id}"', body=b"x" * 1000, seconds=60)
+    assert local.get(1, 1, "en", version=1) is not None  # read: now the most recent
+    local.put(5, 1, "en", version=1, tag='"5"', body=b"x" * 1000, seconds=60)
+    assert local.get(2, 1, "en", version=1) is None  # the least recently read went
+    assert [local.get(n, 1, "en", version=1) is not None for n in (1, 3, 4, 5)] == [True] * 4
+    local.put(6, 1, "en", version=1, tag='"6"', body=b"x" * 1001, seconds=60)  # over a quarter
+    assert local.get(6, 1, "en", version=1) is None
+    assert local.get(5, 1, "en", version=2) is None  # the post has moved on: gone
 
 
 def test_without_a_shared_cache_no_copies_are_kept(settings):

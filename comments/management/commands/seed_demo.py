@@ -1,6 +1,7 @@
 """Load Colloquy's demo content (our own words) and print the demo accounts."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from blog.demo import ACCOUNTS, DEMO_PASSWORD, seed_posts
@@ -17,6 +18,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, **options):
+        if not settings.DEMO_ACCOUNTS_ALLOWED:
+            # The demo's password is published: such accounts on a real site are open doors.
+            raise CommandError(
+                "seed_demo creates accounts whose password is published, so it runs only "
+                "with the development settings "
+                "(DJANGO_SETTINGS_MODULE=config.settings.dev); refused under "
+                f"{settings.SETTINGS_MODULE}."
+            )
         if if_empty and Post.objects.exists():
             self.stdout.write("Database already has posts; not seeding.")
         else:
