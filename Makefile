@@ -47,6 +47,12 @@ test: install
 	  $(PY) -m ruff format --check . && \
 	  $(PY) -m pytest $(PYTEST_ARGS)'
 
+# The compose "scale" shape from local processes (migrate once, two gunicorns of two workers
+# with production settings, the mail worker, Redis, Debian's nginx), then a check that an
+# approval shows on every replica at once; everything stops by itself. See docs/deploying.md.
+deploy-check: install
+	deploy/local-stack --check
+
 # Back up the database to backups/colloquy-<time>.dump (or FILE=path), and restore one.
 backup: install
 	$(WITH_DB) $(PY) -m config.backup dump $(FILE)
