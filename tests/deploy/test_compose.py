@@ -216,3 +216,21 @@ def test_the_image_healthcheck_fails_when_nothing_listens():
     code = healthcheck_command()[2].replace(":8000/", f":{port}/")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30)
     assert result.returncode != 0
+
+
+def test_the_images_collectstatic_step_loads_the_production_settings():
+    """The build's `RUN ... collectstatic` has only the placeholders it sets: production
+    settings must load with them (a new required variable would break every build)."""
+    step = re.search(
+        r"^RUN ((?:[A-Z_]+=\S+ \\\n\s*)+)python manage.py collectstatic", DOCKERFILE, re.M
+    )
+    assert step, "the Dockerfile no longer collects static files"
+    placeholders = dict(re.findall(r"([A-Z_]+)=(\S+)", step.group(1)))
+    image_env = dict(re.findall(r"(DJANGO_SETTINGS_MODULE)=(\S+)", DOCKERFILE))
+    env = {"PATH": os.environ["PATH"], **image_env}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--dry-run"],
+        cwd=ROOT, env={**env, **placeholders}, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "static files copied" in result.stdout
