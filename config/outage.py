@@ -62,11 +62,15 @@ def outage_page(request: HttpRequest, context: dict | None = None) -> HttpRespon
 
 
 def answer(request: HttpRequest, error: BaseException) -> HttpResponse:
-    logger.error("database unavailable for %s %s: %s", request.method, request.path, error)
+    # One warning line per request: an outage is not a bug to mail ADMINS about each time
+    # (``_has_been_logged`` keeps django.request from logging the 503 as an error too).
+    logger.warning("database unavailable for %s %s: %s", request.method, request.path, error)
     match = getattr(request, "resolver_match", None)
     handler = getattr(match.func, "database_down", None) if match else None
     context = handler(request, *match.args, **match.kwargs) if handler is not None else None
-    return outage_page(request, context)
+    response = outage_page(request, context)
+    response._has_been_logged = True
+    return response
 
 
 class DatabaseOutageMiddleware:

@@ -1,5 +1,5 @@
 """PostgreSQL goes away for a few seconds while four readers and four writers keep going,
-through real gunicorn workers sharing Redis: nobody gets a 500.
+through gunicorn with production settings, two workers sharing Redis: nobody gets a 500.
 
 Readers get 200 (the cached page, or its last good copy when an approval had just retired
 it) or the site's 503 page; writers get a 503 with Retry-After and their text back; once the
@@ -155,9 +155,16 @@ def site(settings):
     process, port = start_gunicorn(
         workers=2,
         extra_env={
+            "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+            "SECRET_KEY": "crowd-test-" + uuid.uuid4().hex,
             "DATABASE_URL": url,
-            "TEST_CACHE_URL": cache_url,
-            "TEST_POST_PAGE_CACHE_SECONDS": "300",
+            "CACHE_URL": cache_url,
+            "ALLOWED_HOSTS": "localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "SITE_URL": "http://localhost",
+            "EMAIL_URL": "smtp://127.0.0.1:9",  # nothing is mailed here
+            "GUNICORN_ACCESS_LOG": "off",  # its output goes to a pipe nobody reads
+            "LOG_LEVEL": "ERROR",
         },
     )
     yield port, proxy

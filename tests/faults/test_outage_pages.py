@@ -8,6 +8,7 @@ unreachable for this process only (tests/faults/test_database_down.py): the shar
 keeps running for everyone else.
 """
 
+import logging
 import re
 import sys
 
@@ -69,11 +70,15 @@ def test_a_retired_page_is_served_from_its_last_good_copy(page_cache):
     assert fresh.status_code == 200 and "X-Stale-If-Error" not in fresh.headers
 
 
-def test_a_page_never_cached_gets_the_sites_503_page(page_cache):
+def test_a_page_never_cached_gets_the_sites_503_page(page_cache, caplog):
     post = PostFactory(title="Never rendered")
-    with database_unreachable():
+    with database_unreachable(), caplog.at_level(logging.INFO):
         assert_outage_page(Client().get(post.get_absolute_url(), **UA))
         assert_outage_page(Client().get(reverse("blog:post_list"), **UA))
+    # One warning a request, no error: production mails errors to ADMINS, and an outage
+    # would send one mail per reader.
+    outage = [r for r in caplog.records if r.name in ("config.outage", "django.request")]
+    assert [(r.name, r.levelname) for r in outage] == [("config.outage", "WARNING")] * 2
     assert Client().get(post.get_absolute_url(), **UA).status_code == 200
 
 
