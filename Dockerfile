@@ -1,7 +1,8 @@
 # Colloquy for production: gunicorn serves config.wsgi, whitenoise serves the static files.
 #   docker build -t colloquy .
 #   docker run -e SECRET_KEY=... -e DATABASE_URL=... -e ALLOWED_HOSTS=... -p 8000:8000 colloquy
-# The container migrates the database, then serves on port 8000 (see docker-entrypoint.sh).
+# Alone, the container migrates the database, then serves on port 8000 (docker-entrypoint.sh);
+# docker-compose.yml leaves migrations to its one "migrate" job (RUN_MIGRATIONS=false).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,11 +14,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, in their own layer, so a code change does not reinstall them. The
-# project is not a package (`packages = []`): `pip install .` installs its dependencies and
-# no code; the code is copied next and runs from /app.
-COPY pyproject.toml ./
-RUN pip install . && rm -rf build ./*.egg-info
+# Dependencies first, in their own layer, so a code change does not reinstall them: the
+# runtime lock (every package pinned, with its hashes; `make lock` writes it). The project
+# itself is not a package: its code is copied next and runs from /app.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --require-hashes -r requirements/base.txt
 
 COPY . .
 
@@ -26,6 +27,8 @@ COPY . .
 # opens no connection) and are not part of the image's environment.
 RUN SECRET_KEY=collectstatic-placeholder-not-a-secret \
     DATABASE_URL=postgres://collectstatic@localhost/unused \
+    SITE_URL=http://localhost \
+    EMAIL_URL=smtp://localhost:25 \
     python manage.py collectstatic --noinput
 
 # Code and static files stay owned by root: the server process can read them, not change them.
@@ -35,8 +38,9 @@ RUN groupadd --system colloquy \
 USER colloquy
 
 EXPOSE 8000
-# Listening is enough here: an HTTP probe would need a host from ALLOWED_HOSTS and HTTPS.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
-    CMD ["python", "-c", "import socket; socket.create_connection(('127.0.0.1', 8000), 3)"]
+# Ready means the database and the cache answer (/readyz; 503 otherwise), not just a
+# listening socket. The app answers the probe before host checks and HTTPS redirects.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4)"]
 
 ENTRYPOINT ["/bin/sh", "/app/docker-entrypoint.sh"]

@@ -8,15 +8,32 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 WITH_DB := $(PY) -m config.devdb --
 
-.PHONY: run test install lint format clean-db backup restore bench
+.PHONY: run test install lint format clean-db backup restore bench lock deploy-check
 
+# Installs come from the lock files in requirements/ (every package pinned, with its
+# hashes): base.txt is what the image runs, dev.txt adds tests, linters and the embedded
+# PostgreSQL, bench.txt adds the benchmarks' chart. The project itself is not a package.
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
+
+# Regenerates the lock files from pyproject.toml, keeping every pin that still fits (a new
+# dependency is added at its newest version); `make lock UPGRADE=1` moves everything to
+# the newest versions the bounds allow. pip-tools is a tool of this command only.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(PY) -m piptools compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links --no-emit-trusted-host $(if $(UPGRADE),--upgrade)
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet "pip-tools>=7.4,<8"
+	$(PIP_COMPILE) --output-file requirements/base.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements/base.txt \
+	  --output-file requirements/dev.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --extra bench --constraint requirements/dev.txt \
+	  --output-file requirements/bench.txt pyproject.toml
 
 # config/serve.py: migrate, seed the demo if empty, runserver (its test drives a crowd at it).
 run: install
@@ -29,6 +46,12 @@ test: install
 	  $(PY) -m ruff check . && \
 	  $(PY) -m ruff format --check . && \
 	  $(PY) -m pytest $(PYTEST_ARGS)'
+
+# The compose "scale" shape from local processes (migrate once, two gunicorns of two workers
+# with production settings, the mail worker, Redis, Debian's nginx), then a check that an
+# approval shows on every replica at once; everything stops by itself. See docs/deploying.md.
+deploy-check: install
+	deploy/local-stack --check
 
 # Back up the database to backups/colloquy-<time>.dump (or FILE=path), and restore one.
 backup: install
@@ -58,8 +81,8 @@ bench: install $(VENV)/.bench-installed
 	  fi; }
 	$(WITH_DB) $(PY) -m bench.run $(if $(PEER),--peer) $(BENCH_ARGS)
 
-$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[bench]'
+$(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
 	touch $@
 
 # Full-page screenshots of the demo site at 390×844 and 1280×800 into docs/screenshots/

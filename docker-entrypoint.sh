@@ -1,20 +1,18 @@
 #!/bin/sh
-# Container start: apply migrations, then serve with gunicorn (WEB_CONCURRENCY workers).
+# Container start: apply migrations (unless RUN_MIGRATIONS=false), then serve with gunicorn
+# (gunicorn.conf.py: WEB_CONCURRENCY workers, timeouts, the access log).
 # Given a command instead, run just that one, e.g.
 #   docker compose run --rm web python manage.py createsuperuser
+#   python manage.py worker          (compose's "worker" service)
 set -eu
 
 if [ "$#" -gt 0 ]; then
   exec "$@"
 fi
 
-# Replicas behind a load balancer leave migrations to one "migrate" job (RUN_MIGRATIONS=false).
+# docker-compose.yml runs migrations once, in its "migrate" job, and sets RUN_MIGRATIONS=false
+# for every serving container: two migrations at once fail on each other.
 if [ "${RUN_MIGRATIONS:-true}" = "true" ]; then
   python manage.py migrate --noinput
 fi
-# /dev/shm: the workers' heartbeat files stay off the container's overlay filesystem.
-exec gunicorn config.wsgi \
-  --bind 0.0.0.0:8000 \
-  --workers "${WEB_CONCURRENCY:-2}" \
-  --worker-tmp-dir /dev/shm \
-  --access-logfile -
+exec gunicorn config.wsgi --config /app/gunicorn.conf.py --bind 0.0.0.0:8000

@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection, connections
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.db.models import F, Value
 from django.db.models.functions import Replace
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -160,6 +160,24 @@ def post_list(request):
 
 @require_safe
 def post_detail(request, slug):
+    """The post and its discussion; when the database does not answer, the last good copy
+    of the page (``pagecache.last_good``), or the error goes on to the site's 503 page
+    (``config.outage``)."""
+    try:
+        return _post_detail(request, slug)
+    except (OperationalError, InterfaceError):
+        language = get_language()
+        if (
+            kept := pagecache.last_good(slug, page=comment_page_number(request), language=language)
+        ) is None:
+            raise
+        post_id, body = kept
+        if request.method == "GET" and not is_bot(request):
+            viewcount.count(post_id)  # kept in the process until the database answers
+        return pagecache.stale_response(body, language)
+
+
+def _post_detail(request, slug):
     counted = request.method == "GET" and not is_bot(request)
     cacheable = pagecache.cacheable(request)
     page = comment_page_number(request)

@@ -256,6 +256,25 @@ def _csrf_failure(request, reason: str, post_id: int):
 post_comment.csrf_failure = _csrf_failure
 
 
+def _database_down(request, post_id: int) -> dict:
+    """The database did not answer: what the site's 503 page (config/outage.py) shows. Nothing
+    is stored, and the text, name, email, quote and parent come back in the comment form,
+    made without a query."""
+    form = CommentForm(request.POST)
+    form.is_valid()  # anything else to fix is shown at once, with its field
+    form.add_error(
+        None,
+        _(
+            "We could not save your comment just now: our database did not answer. "
+            "Nothing was posted. Your text is below; please send it again in a minute."
+        ),
+    )
+    return {"comment_form": form, "post": {"pk": post_id}}
+
+
+post_comment.database_down = _database_down
+
+
 @require_GET
 def reply(request, pk: int):
     """The reply form on a page of its own: replying works without JavaScript."""

@@ -49,3 +49,6 @@ urlpatterns = [
     path("notifications/", include("moderation.urls")),
     path("", include("blog.urls")),
 ]
+
+# A database outage met outside a view is the 503 page too (config/outage.py).
+handler500 = "config.outage.server_error"

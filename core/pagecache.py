@@ -13,6 +13,11 @@ a CDN or nginx may keep it: ``Cache-Control: public`` with a short ``s-maxage``,
 strong ``ETag`` made of the post's version, the comment page and the language, so a
 revalidation (``If-None-Match``) is answered ``304`` from one small cache read
 (``PageCacheMiddleware``, before sessions, authentication and CSRF).
+
+Stale if error: a page is kept ``PAGE_CACHE_STALE_IF_ERROR`` seconds, well past its own
+lifetime and its version (a lapsed or retired page is a miss), so that when the database
+does not answer, the post's view serves the last good copy (``last_good``) instead of an
+error page.
 """
 
 import re
@@ -127,8 +132,8 @@ def lookup(slug: str, *, page: int, language: str | None = None) -> tuple[int, s
     found = cache.get_many(keys)
     entry = found.get(keys[1])
     current = found.get(keys[0])
-    if entry is None or entry[0] != current:
-        return None
+    if entry is None or entry[0] != current or entry[2] <= time.time():
+        return None  # none, retired by a change, or lapsed: kept only for last_good
     _current, body, lapses_at = entry
     tag = etag(post_id, current, page, language)
     if local is not None:
@@ -186,18 +191,42 @@ def store(post, *, page: int, html: str, version) -> tuple[str, bytes]:
     _slugs[post.slug] = post.pk  # a miss through a stale slug mapping heals it here
     tag = etag(post.pk, version, page, language)
     if timeout:
+        # The page and the way to it outlive their lifetime (``lapses_at``, which lookup
+        # checks), for ``last_good``; the ETag marker does not.
+        kept = max(timeout, settings.PAGE_CACHE_STALE_IF_ERROR)
         cache.set_many(
             {
                 _slug_key(post.slug): post.pk,
                 # When it lapses, for the copies other processes take of it.
                 _page_key(post.pk, page, language): (version, body, time.time() + timeout),
-                _etag_key(post.pk, page, language): version,
             },
-            timeout,
+            kept,
         )
+        cache.set(_etag_key(post.pk, page, language), version, timeout)
         if (local := localpages.local_pages()) is not None:
             local.put(post.pk, page, language, version=version, tag=tag, body=body, seconds=timeout)
     return tag, body
+
+
+def last_good(slug: str, *, page: int, language: str) -> tuple[int, bytes] | None:
+    """(post id, the page's bytes) of the last page rendered for this slug, however old
+    or retired; None when there is none or the cache does not answer either."""
+    try:
+        post_id = _post_id(slug)
+        entry = cache.get(_page_key(post_id, page, language)) if post_id is not None else None
+    except Exception:  # a cache kept in the database is down with it
+        return None
+    return (post_id, entry[1]) if entry else None
+
+
+def stale_response(body: bytes, language: str) -> HttpResponse:
+    """The last good copy, while the page cannot be made afresh: for this reader only, so
+    no proxy keeps it past the outage."""
+    response = HttpResponse(body)
+    response.headers["Content-Language"] = language
+    response.headers["X-Stale-If-Error"] = "1"
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 def make_public(response) -> None:

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that does not answer: the site's 503 page (the form's text kept), not a 500.
+    "config.outage.DatabaseOutageMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -194,6 +196,9 @@ POST_PAGE_CACHE_SECONDS = env.int("POST_PAGE_CACHE_SECONDS", default=300)
 # stale for this many more while it revalidates with the ETag.
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=5)
 PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=30)
+# Cached post pages are kept this long past their lifetime and their version: while the
+# database does not answer, readers get the last good copy instead of an error page.
+PAGE_CACHE_STALE_IF_ERROR = env.int("PAGE_CACHE_STALE_IF_ERROR", default=24 * 3600)
 # With a Redis cache, each web process keeps copies of cached post pages (up to this many
 # bytes; 0 turns them off), dropped when the post changes on any node (core/localpages.py),
 # and after PAGE_CACHE_LOCAL_SECONDS at the most.

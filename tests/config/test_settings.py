@@ -143,7 +143,10 @@ def test_env_example_lists_every_variable_the_settings_read():
 
 
 def test_env_example_lists_only_variables_something_reads():
-    readers = [REPO_ROOT / name for name in ("Makefile", "docker-compose.yml", "manage.py")]
+    readers = [
+        REPO_ROOT / name
+        for name in ("Makefile", "docker-compose.yml", "manage.py", "gunicorn.conf.py")
+    ]
     readers += (REPO_ROOT / "config" / "settings").glob("*.py")
     text = "\n".join(reader.read_text() for reader in readers)
     # Gunicorn reads WEB_CONCURRENCY itself; compose passes it through.
