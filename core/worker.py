@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 
@@ -26,16 +26,23 @@ class Job:
     run: Callable[[], object]
 
 
+def _drop_broken_connections() -> None:
+    """Close connections that broke or aged (as Django does between requests), unless a
+    caller's transaction is open around the loop (a test's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def run_job(job: Job) -> bool:
     """Run one job; True when it finished, False when it raised (and was logged)."""
-    close_old_connections()
+    _drop_broken_connections()
     try:
         result = job.run()
     except Exception:
         logger.exception("job %r failed", job.name)
         return False
     finally:
-        close_old_connections()
+        _drop_broken_connections()
     if result:
         logger.info("job %r: %s", job.name, result)
     return True
