@@ -101,7 +101,7 @@ def _footer(choice: str) -> str:
 
 @cache
 def _held_recipients_sql() -> str:
-    """The addresses to mail at once about a comment held on post ``%(author)s``'s post:
+    """The addresses to mail at once about a comment held on a post by ``%(author)s``:
     active staff with an address who may act on it (``comments.permissions``:
     superusers and holders of ``comments.can_moderate``, through a group or their own,
     and the post's author) and chose a mail for each (or chose nothing). One address once.
