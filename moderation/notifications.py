@@ -1,6 +1,8 @@
 """Mail to readers who asked for it: replies to their comment, and moderators' edits.
 
-Called after the transaction that published the reply (or the edit) commits. Every
+Called inside the transaction that published the reply (or made the edit): each mail is
+queued in the outbox (``core.outbox``) with the change, so a rolled-back change mails
+nothing, and the worker sends it after the commit, never the reader's request. Every
 message carries a signed one-click unsubscribe link (and List-Unsubscribe headers).
 
 Double opt-in: such mail goes only to an address its owner confirmed. Ticking "notify
@@ -14,7 +16,6 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from comments import addresses
 from comments.models import Comment
 from comments.text import normalise_email, same_email
+from core import outbox
 
 SALT = "colloquy.unsubscribe"
 CONFIRM_SALT = "colloquy.confirm-email"
@@ -64,18 +66,20 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send(*, to: str, subject: str, body: str) -> None:
+def _send(*, to: str, subject: str, body: str, kind: str) -> None:
+    """Queue a mail to a reader, with its one-click unsubscribe link."""
     link = _absolute(reverse("moderation:unsubscribe", args=[unsubscribe_token(to)]))
     text = body + "\n\n" + _("Stop these emails with one click: %(link)s") % {"link": link}
-    EmailMessage(
-        subject=" ".join(subject.split()),  # a line break in a title must not stop the mail
+    outbox.enqueue(
+        to=to,
+        subject=subject,
         body=text,
-        to=[to],
+        kind=kind,
         headers={
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-    ).send()
+    )
 
 
 def reply_published(reply_id: int) -> None:
@@ -89,6 +93,7 @@ def reply_published(reply_id: int) -> None:
         return  # double opt-in: only an address whose owner confirmed it gets mail
     _send(
         to=answered.author_email,
+        kind="reply",
         subject=_("%(name)s replied to your comment on “%(title)s”")
         % {"name": reply.display_name, "title": reply.post.title},
         body=_("%(name)s wrote:\n\n%(body)s\n\nRead it in context: %(link)s")
@@ -109,6 +114,7 @@ def comment_edited(comment_id: int) -> None:
     note = comment.edit_note or _("(no public note)")
     _send(
         to=comment.author_email,
+        kind="edited",
         subject=_("A moderator edited your comment on “%(title)s”") % {"title": comment.post.title},
         body=_(
             "A moderator edited your comment. Their note: %(note)s\n\n"
@@ -149,10 +155,9 @@ def new_comment_confirmation(comment: Comment, writer: addresses.Standing | None
         return
     if writer.link_pending(confirmation_period(), timezone.now()):
         return  # the claim would refuse: one link per address per period
-    claimed_at = addresses.confirmation_mail_claim(
+    if not addresses.confirmation_mail_claim(
         address=comment.author_email, period=confirmation_period()
-    )
-    if claimed_at is None:
+    ):
         return  # a link is pending already: one per address per period
     link = _absolute(
         reverse("moderation:confirm_email", args=[confirmation_token(comment.author_email)])
@@ -172,12 +177,8 @@ def new_comment_confirmation(comment: Comment, writer: addresses.Standing | None
         "link": link,
     }
     subject = _("Confirm your email address for %(site)s") % {"site": settings.SITE_NAME}
-    try:
-        EmailMessage(subject=subject, body=body, to=[comment.author_email]).send()
-    except Exception:
-        # Not sent, so not pending: the reader's next comment may try again.
-        addresses.confirmation_mail_release(address=comment.author_email, claimed_at=claimed_at)
-        raise
+    # Queued with the claim in one transaction: the outbox retries until it is delivered.
+    outbox.enqueue(to=comment.author_email, subject=subject, body=body, kind="confirmation")
 
 
 def comment_not_published(comment_id: int, reason: str) -> None:
@@ -193,6 +194,7 @@ def comment_not_published(comment_id: int, reason: str) -> None:
         return  # the same rule as reply mail: only an address its owner confirmed
     _send(
         to=comment.author_email,
+        kind="not_published",
         subject=_("Your comment on “%(title)s” was not published") % {"title": comment.post.title},
         body=_(
             "A moderator did not publish your comment. Their reason: %(reason)s\n\n"

@@ -1,8 +1,9 @@
 """Every change to an existing comment: plain functions with an actor, one audit event each.
 
 Views, admin actions and management commands call these and nothing else; no code
-changes a comment's status with ``queryset.update``. Mail goes out after the commit, and
-``robust=True`` keeps a failing mail server from turning a saved decision into an error.
+changes a comment's status with ``queryset.update``. Mail is queued in the outbox in the
+same transaction and sent by the worker, so a failing mail server never turns a saved
+decision into an error, and a decision rolled back mails nothing.
 Each function runs in a transaction, locks the comment's row, checks the actor's
 permission and appends a ModerationEvent.
 """
@@ -21,7 +22,7 @@ from comments.services import Submission, comment_submit
 from comments.text import clean_input, normalise_whitespace
 from core.dbcopy import copy_rows
 
-from . import notifications
+from . import notifications, staff_mail
 from .models import ModerationEvent
 from .refusals import edit_problems, new_text
 from .transitions import TRANSITIONS, InvalidTransition, Transition  # noqa: F401 - re-exported
@@ -127,7 +128,7 @@ def comment_edit(
         to_status=comment.status,
         reason=reason.strip(),
     )
-    transaction.on_commit(lambda: notifications.comment_edited(comment.pk), robust=True)
+    notifications.comment_edited(comment.pk)  # queued with the edit, sent by the worker
     return comment
 
 
@@ -269,15 +270,14 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
         and answered is not None
         and answered.notify_replies  # else no mail to send: spare the query after commit
     ):
-        pk = comment.pk
-        transaction.on_commit(lambda: notifications.reply_published(pk), robust=True)
+        notifications.reply_published(comment.pk)  # queued in this transaction
     if source == "reader" and (comment.notify_replies or comment.status == Status.PENDING):
         # The comment in hand and what the policy read of its address: nothing is read
-        # again after the commit unless a link may be due.
+        # again unless a link may be due.
         writer = assessment.writer if assessment is not None else None
-        transaction.on_commit(
-            lambda: notifications.new_comment_confirmation(comment, writer), robust=True
-        )
+        notifications.new_comment_confirmation(comment, writer)
+    if source == "reader" and comment.status == Status.PENDING:
+        staff_mail.comment_held(comment)  # the moderators and the post's author
 
 
 IMPORT_STATUSES = {Status.PENDING, Status.APPROVED, Status.REJECTED, Status.SPAM}

@@ -1,5 +1,5 @@
 """How a moderator's action moves a comment's status: the table of transitions, the row
-lock, the audit row and the mail after commit.
+lock, the audit row and the mail queued with it.
 
 ``moderation.services`` builds its public functions (``comment_approve`` …) from
 ``TRANSITIONS`` and uses ``record`` and ``locked`` for every other change; nothing else
@@ -9,7 +9,6 @@ calls these directly.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -123,10 +122,9 @@ def apply(*, comment, actor, transition: Transition, reason: str) -> Comment:
         to_status=to_status,
         reason=reason,
     )
+    # Mail is queued in this transaction (the outbox); the worker sends it after the commit.
     if to_status == Status.APPROVED and not announced:
-        transaction.on_commit(lambda: notifications.reply_published(comment.pk), robust=True)
+        notifications.reply_published(comment.pk)
     elif to_status in (Status.REJECTED, Status.REMOVED):
-        transaction.on_commit(
-            lambda: notifications.comment_not_published(comment.pk, reason), robust=True
-        )
+        notifications.comment_not_published(comment.pk, reason)
     return comment

@@ -1,17 +1,20 @@
 """The people most tests need, defined once: an author with a post, another author with
 ``other_post``, a moderator, a superuser, ``make`` for comments stored as they are, and
-``submit`` for comments sent as a reader sends them.
+``submit`` for comments sent as a reader sends them, and ``mail_on_commit`` for mail as
+the site sends it (queued in the outbox, then delivered by the worker).
 
 A test package may define its own fixture of the same name (tests/blog and
 tests/comments do); pytest uses the nearest one.
 """
 
 import itertools
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Group
 
 from comments.services import Submission, comment_submit
+from core import outbox
 from moderation import rules
 from tests.factories import AuthorFactory, CommentMaker, PostFactory, SuperuserFactory, UserFactory
 
@@ -89,3 +92,27 @@ def submit(post):
         )
 
     return _submit
+
+
+@pytest.fixture
+def mail_on_commit(django_capture_on_commit_callbacks):
+    """``with mail_on_commit(): ...`` runs what waits for the commit, then one round of the
+    worker's mail job, so ``mailoutbox`` holds what the site sent, as in production."""
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        outbox.deliver_due()
+
+    return run
+
+
+@pytest.fixture
+def readers_mail_only(monkeypatch):
+    """For tests of the mail readers get: staff are not told of held comments (their mail is
+    tested in tests/moderation/test_outbox_held.py and test_digest.py), so ``mailoutbox``
+    holds the readers' mail alone."""
+    from moderation import staff_mail
+
+    monkeypatch.setattr(staff_mail, "comment_held", lambda comment: None)

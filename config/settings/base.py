@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "mptt",
     "taggit",
     "axes",
+    "core",
     "blog",
     "comments",
     "moderation",
@@ -159,6 +160,18 @@ EMAIL_FILE_PATH = EMAIL_CONFIG["EMAIL_FILE_PATH"] or None
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Colloquy <noreply@localhost>")
 # Seconds to wait on the mail server before giving up (Django waits forever by default).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# The outbox (core/outbox.py): mail is queued in the request's transaction and sent by
+# `manage.py worker`, which retries a failed mail after OUTBOX_RETRY_SECONDS, doubling up
+# to OUTBOX_RETRY_MAX_SECONDS, and gives up (listed in the admin's outbox) after
+# OUTBOX_MAX_ATTEMPTS. Sent mail is forgotten after OUTBOX_KEEP_SENT_DAYS.
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_BATCH = env.int("OUTBOX_BATCH", default=200)  # mails sent per round at most
+OUTBOX_SMTP_TIMEOUT = env.float("OUTBOX_SMTP_TIMEOUT", default=20.0)
+OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=30)
+WORKER_MAIL_SECONDS = env.float("WORKER_MAIL_SECONDS", default=5.0)  # how often it looks
 
 SITE_NAME = env("SITE_NAME", default="Colloquy")
 # Absolute links in mail (notifications, unsubscribe) start with this.

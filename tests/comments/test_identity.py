@@ -136,7 +136,9 @@ def test_submitting_costs_no_query_for_the_names_once_cached(
 
     with CaptureQueriesContext(connection) as queries:
         send(client2, people["post"], "Joanna")
-    assert not any("auth_user" in query["sql"] for query in queries.captured_queries)
+    # (The held comment's notice to the staff selects them inside its outbox INSERT.)
+    names = [q["sql"] for q in queries.captured_queries if "core_outboxmail" not in q["sql"]]
+    assert not any("auth_user" in sql for sql in names)
 
 
 def test_reserved_list_in_the_admin(client, people):

@@ -95,12 +95,12 @@ def test_a_removed_comment_is_marked_for_its_writer_too(
 
 
 def test_a_writer_who_asked_for_mail_gets_one_with_their_text_and_the_reason(
-    client, post, moderator, django_capture_on_commit_callbacks
+    client, post, moderator, readers_mail_only, mail_on_commit
 ):
     from comments.addresses import address_confirm
 
     address_confirm(address="ruth@example.org")  # mail goes only to confirmed addresses
-    with django_capture_on_commit_callbacks(execute=True):
+    with mail_on_commit():  # the worker sends what the rejection queued
         comment, reason = reject_through_the_service(client, post, moderator, notify=True)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

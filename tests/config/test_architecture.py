@@ -184,3 +184,8 @@ def test_no_import_circle_between_modules_of_an_app():
             if other != module and module in graph[other] and module < other:
                 circles.append(f"{module} <-> {other}")
     assert circles == []
+
+
+def test_every_app_may_import_core_and_core_imports_none_of_ours():
+    assert all("core" not in forbidden for app, forbidden in FORBIDDEN.items() if app != "core")
+    assert FORBIDDEN["core"] == set(FORBIDDEN) - {"core"}

@@ -27,10 +27,10 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from core import localpages
 from blog.models import Post
 from comments.models import Comment, ReservedName
 from comments.services import comment_create_as_is
+from core import localpages
 from moderation.models import BlockedTerm, PolicySettings
 from moderation.services import comment_edit, comment_erase, comment_remove
 from tests.config.test_backup import database_url

@@ -26,10 +26,10 @@ import environ
 import pytest
 from django.db import connection
 
-from core import pagecache
 from comments.models import Comment
 from comments.services import comment_create_as_is
 from config.cache import with_reused_clients
+from core import pagecache
 from moderation.models import PolicySettings
 from moderation.services import comment_approve
 from tests.factories import PostFactory, SuperuserFactory

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from blog import viewcount
-from core import pagecache
 from comments.models import Comment
 from config.outage import server_error
+from core import pagecache
 from tests.factories import CommentMaker, PostFactory, SuperuserFactory
 from tests.faults.test_database_down import UA, database_unreachable
 

@@ -21,6 +21,9 @@ from comments.reasons import describe_all
 from moderation import services
 from moderation.models import PolicySettings
 
+# Readers' mail only here: staff hear of held comments in test_outbox_held.py.
+pytestmark = pytest.mark.usefixtures("readers_mail_only")
+
 CONFIRM_LINK = re.compile(r"https?://\S+/notifications/confirm/\S+/")
 PHISH = "Your account is locked. Verify it at https://colloquy-security.example/login now."
 _addresses = itertools.count(1)
@@ -36,11 +39,6 @@ def post_url(post) -> str:
 
 def path_of(link: str) -> str:
     return link.removeprefix(settings.SITE_URL.rstrip("/"))
-
-
-@pytest.fixture
-def mail_on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
