@@ -127,3 +127,16 @@ def test_without_either_header_the_token_still_decides_and_the_text_comes_back(d
     assert EXPIRED in response.content.decode()
     assert "Kept for you." in response.content.decode()
     assert stored_state() == before
+
+
+def test_a_trusted_origin_passes_whatever_fetch_metadata_says(db, post, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://www.testserver"]
+    reader = Client(enforce_csrf_checks=True)
+    response = reader.post(
+        url(post),
+        {"body": "From our other host."},
+        HTTP_SEC_FETCH_SITE="same-site",
+        HTTP_ORIGIN="https://www.testserver",
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "From our other host."
