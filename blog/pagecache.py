@@ -7,8 +7,9 @@ any change in its discussion, bumps the version after the commit (``bump``), so 
 reader gets a fresh render. Readers with a session (signed-in users, and readers with a
 comment awaiting moderation or a message to see) always get a fresh, private render.
 
-An anonymous reader's page holds nothing of theirs (the comment form's CSRF token is
-fetched by comments.js when they start writing), so it is the same bytes for everyone and
+An anonymous reader's page holds nothing of theirs (the comment form needs no CSRF token
+from a same-origin browser, and comments.js fetches one for the rest; a chosen language,
+the cookie, makes the page private), so it is the same bytes for everyone and
 a CDN or nginx may keep it: ``Cache-Control: public`` with a short ``s-maxage``, and a
 strong ``ETag`` made of the post's version, the comment page and the language, so a
 revalidation (``If-None-Match``) is answered ``304`` from one small cache read
