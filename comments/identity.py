@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-CACHE_KEY = "comments:reserved-names:v1"
+CACHE_KEY = "comments:reserved-names:v2"  # v2: keys drop ignorables, read letter names
 CACHE_SECONDS = 24 * 3600
 
 # Words that claim a place on the site's side of the conversation, alone ("Admin") or
