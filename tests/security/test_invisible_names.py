@@ -16,6 +16,7 @@ from functools import cache
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from comments.identity import close_reserved_name, name_key, name_refused
 from comments.models import Comment
@@ -170,3 +171,12 @@ def test_typed_anonymous_23_41_2_is_refused_with_a_reason(people, submit):
         submit("I agree.", author_name="Anonymous 23:41 (2)", author_email="a@example.org")
     assert ANONYMOUS_REFUSAL in " ".join(refused.value.message_dict["author_name"])
     assert not Comment.objects.exists()
+
+
+def test_the_queue_page_shows_the_flag_to_a_moderator(people, make):
+    make("Stop your treatment.", name="Nia Kowalski\u3164", status=Comment.Status.PENDING)
+    moderator = Client()
+    moderator.force_login(people["nia"])
+    page = moderator.get("/admin/moderation/pendingcomment/").content.decode()
+    assert "Name check:" in page
+    assert "a name reserved for the blog" in page
