@@ -13,10 +13,11 @@ import datetime
 import functools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Comment, EmailAddress
+from .models import Comment, ConfirmationMail, EmailAddress
 from .text import normalise_email
 
 
@@ -94,23 +95,54 @@ def address_confirm(*, address: str) -> EmailAddress:
     return EmailAddress.objects.get(email=email)
 
 
+def mailbox_of(address: str) -> str:
+    """The inbox an address reaches: "Victim+3@Example.org" → "victim@example.org".
+
+    Plus-addressing (a "+tag" after the local part) is how most mail services give one
+    inbox many addresses; other schemes (dots at Gmail) are not undone."""
+    email = normalise_email(address)
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return email.casefold()
+    return f"{local.split('+', 1)[0].casefold()}@{domain.casefold()}"
+
+
+SENDER_WINDOW = datetime.timedelta(hours=1)
+
+
+@transaction.atomic
 def confirmation_mail_claim(
-    *, address: str, period: datetime.timedelta
+    *, address: str, period: datetime.timedelta, ip_hash: str = ""
 ) -> datetime.datetime | None:
     """Reserve the right to mail a confirmation link to ``address`` now.
 
     Returns the reservation's time, or None when the address is already confirmed, is
-    empty, or had a link mailed less than ``period`` ago: at most one pending link per
-    address, so the comment form cannot be used to flood someone's inbox. The reservation
-    is one statement (insert the row, or update it only if no link is pending), so
-    concurrent requests (on any web node) get one mail.
+    empty, or had a link mailed less than ``period`` ago; when its mailbox (the address
+    without its "+tag") had one within ``period``, whatever the tag; or when the sender
+    (``ip_hash``, the address the comment came from) has had
+    ``COMMENTS_CONFIRMATION_MAILS_PER_SENDER_HOUR`` mailed in the last hour. So the form
+    cannot be used to flood an inbox, or many inboxes from one place. Concurrent requests
+    (on any web node) serialise on a PostgreSQL advisory lock per mailbox and per sender,
+    and the address's own reservation is one statement, so they get one mail.
     """
     email = normalise_email(address)
     if not email:
         return None
     now = timezone.now()
+    mailbox = mailbox_of(email)
     table = EmailAddress._meta.db_table
     with connection.cursor() as cursor:
+        # Always the mailbox first, then the sender: no two claims wait on each other.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"confirm:{mailbox}"])
+        if ip_hash:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"confirm:{ip_hash}"])
+        ConfirmationMail.objects.filter(sent_at__lt=now - max(period, SENDER_WINDOW)).delete()
+        if ConfirmationMail.objects.filter(mailbox=mailbox, sent_at__gt=now - period).exists():
+            return None
+        per_sender = settings.COMMENTS_CONFIRMATION_MAILS_PER_SENDER_HOUR
+        sent = ConfirmationMail.objects.filter(ip_hash=ip_hash, sent_at__gt=now - SENDER_WINDOW)
+        if ip_hash and sent.count() >= per_sender:
+            return None
         # ON CONFLICT DO UPDATE locks the existing row, so of simultaneous claims one
         # updates it and the others find its new confirmation_sent_at and return nothing.
         cursor.execute(
@@ -123,7 +155,10 @@ def confirmation_mail_claim(
             [email, now, now, now - period],
         )
         claimed = cursor.fetchone() is not None
-    return now if claimed else None
+    if not claimed:
+        return None
+    ConfirmationMail.objects.create(mailbox=mailbox, ip_hash=ip_hash, sent_at=now)
+    return now
 
 
 def confirmation_mail_release(*, address: str, claimed_at: datetime.datetime) -> None:
@@ -131,3 +166,4 @@ def confirmation_mail_release(*, address: str, claimed_at: datetime.datetime) ->
     EmailAddress.objects.filter(
         email=normalise_email(address), confirmation_sent_at=claimed_at
     ).update(confirmation_sent_at=None)
+    ConfirmationMail.objects.filter(mailbox=mailbox_of(address), sent_at=claimed_at).delete()

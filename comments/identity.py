@@ -2,10 +2,16 @@
 
 A reader's name is free text, but may not be, or look like, the display name, full name
 or username of an author, moderator or staff user, or a name moderators reserved
-(``ReservedName``). Two names are "the same" when their *keys* match: NFKC, format and
-invisible characters removed, accents stripped, case folded, each character replaced by
-its confusables prototype (Cyrillic "а" → "a", from the ``confusable-homoglyphs`` data),
-punctuation and repeated spaces collapsed, and leading titles ("Dr", "Prof") dropped.
+(``ReservedName``). Two names are "the same" when their *keys* match: NFKC; every
+default-ignorable code point removed (the Unicode property: format characters, variation
+selectors, and the letters that render as nothing, such as the Hangul fillers U+3164 and
+U+1160), and controls and unassigned code points; accents and every other mark stripped,
+case folded, each character replaced by its confusables prototype (Cyrillic "а" → "a",
+from the ``confusable-homoglyphs`` data) or, for the Latin letters the table leaves out
+(small capitals such as "ᴇ", letters with a stroke or hook), by the letter its Unicode name
+says it is; punctuation and repeated spaces collapsed, and leading titles ("Dr", "Prof")
+dropped. "Anonymous" (or "Anon") followed by a time is reserved too: it is how the site
+labels comments posted without a name ("Anonymous 23:41 (2)").
 
 The reserved keys are on the posting path, so they are built once and kept in the cache
 (one cache read a submission, no query); saving a user, an author profile, a group
@@ -13,16 +19,18 @@ membership or a reserved name drops them (``comments.signals``).
 """
 
 import difflib
+import re
 import unicodedata
 from functools import cache as memoise
 
+import regex
 from confusable_homoglyphs.confusables import confusables_data
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-CACHE_KEY = "comments:reserved-names:v1"
+CACHE_KEY = "comments:reserved-names:v2"  # v2: keys drop ignorables, read letter names
 CACHE_SECONDS = 24 * 3600
 
 # Words that claim a place on the site's side of the conversation, alone ("Admin") or
@@ -34,7 +42,27 @@ ROLE_WORDS = (
 TITLES = {"dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "mx", "sir", "dame"}
 
 
-def refusal_message() -> str:
+# Characters a name's key drops: Default_Ignorable_Code_Point (Unicode's own list of what
+# renders as nothing: variation selectors, Hangul fillers…), every other "other" (format
+# characters, controls, private use, surrogates, unassigned), and all marks.
+_DROPPED = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{C}\p{M}]+")
+# "LATIN LETTER SMALL CAPITAL E", "LATIN SMALL LETTER E WITH STROKE": the letter in the name.
+# Not "N WITH SMALL LETTER J" (ǋ), which reads as two letters.
+_LATIN_NAME = re.compile(
+    r"LATIN (?:SMALL CAPITAL |SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL |SMALL |CAPITAL )?([A-Z])"
+    r"(?: WITH (?!SMALL LETTER|CAPITAL LETTER).+)?"
+)
+# The key of "Anonymous 23:41 (2)", "Anon 6:45pm", "anonymous 0941": digits may have become
+# their look-alike letters in the key ("1" → "i", "0" → "o").
+_ANONYMOUS_TIME = re.compile(r"anon(?:ymous)?\s?[0-9io]{1,2}\s?[0-9io]{2}(?:\s?[ap]m)?\b")
+
+
+def refusal_message(name: str = "") -> str:
+    if name and looks_like_anonymous_label(name):
+        return _(
+            "Names like “Anonymous 23:41” are how this site labels comments posted without "
+            "a name. Leave the name empty to get one, or choose another name."
+        )
     return _("This name belongs to one of the blog's authors. Choose another name, or sign in.")
 
 
@@ -102,15 +130,24 @@ def _prototype(char: str) -> str:
         text = glyph["c"].casefold()
         if text.isascii() and text.isalnum():
             return "".join(_ascii_prototypes().get(c, c) for c in text)
-    return char
+    return _latin_letter(char)
+
+
+@memoise
+def _latin_letter(char: str) -> str:
+    """The letter a Latin letter's Unicode name says it is ("ᴇ" → "e", "ŀ" → "l"), for
+    the forms the confusables table and NFKC leave alone or split into two (``ŀ`` → "l·")."""
+    if char.isascii() or not char.isalpha():
+        return char
+    named = _LATIN_NAME.fullmatch(unicodedata.name(char, ""))
+    return _prototype(named.group(1).casefold()) if named else char
 
 
 def _words(name: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", name)
-    # Format characters (zero-width spaces and joiners, direction marks) and controls.
-    text = "".join(c for c in text if unicodedata.category(c) not in {"Cf", "Cc", "Co", "Cn"})
+    text = "".join(_latin_letter(c) for c in _DROPPED.sub("", name))
+    text = _DROPPED.sub("", unicodedata.normalize("NFKC", text))
     text = unicodedata.normalize("NFD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _DROPPED.sub("", text)  # the accents NFD has split off
     text = unicodedata.normalize("NFC", text)
     text = "".join(_prototype(c) for c in text)
     # Punctuation and symbols separate words; what is left are letters and digits.
@@ -185,15 +222,21 @@ def forget_reserved_names() -> None:
     cache.delete(CACHE_KEY)
 
 
+def looks_like_anonymous_label(name: str) -> bool:
+    """ "Anonymous 23:41 (2)", "Anon 6:45pm", "Аnonymous 23.41" (Cyrillic А): a name that
+    reads as the label the site gives a comment posted without a name."""
+    return bool(_ANONYMOUS_TIME.match(" ".join(_words(name))))
+
+
 def name_refused(name: str, user=None) -> bool:
     """Whether ``name`` may not be used by ``user`` (None: a reader with no account).
 
     A user may use their own names; no one may claim a role by name, the role comes with
-    the account (the badge).
+    the account (the badge), nor an anonymous comment's label.
     """
     if not name.strip():
         return False
-    if claims_role(name):
+    if claims_role(name) or looks_like_anonymous_label(name):
         return True
     match = reserved_names().get(name_key(name))
     if match is None:
@@ -208,7 +251,7 @@ def close_reserved_name(name: str) -> str | None:
     key = name_key(name)
     if not key:
         return None
-    if claims_role(name):
+    if claims_role(name) or looks_like_anonymous_label(name):
         return name
     reserved = reserved_names()
     if key in reserved:

@@ -275,6 +275,28 @@ class EmailAddress(models.Model):
         super().save(*args, **kwargs)
 
 
+class ConfirmationMail(models.Model):
+    """One confirmation link mailed: to which mailbox (the address without its "+tag",
+    case-folded) and at whose request (the sender's address hash). Plus-addressing makes
+    many addresses of one inbox, so the one-link-per-address rule alone let the form flood
+    it (issue 21, item 7); ``comments.addresses`` counts these rows per mailbox and per
+    sender. Rows older than a confirmation period are deleted as new ones come."""
+
+    mailbox = models.CharField(max_length=254)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["mailbox", "sent_at"], name="confirmmail_mailbox"),
+            models.Index(fields=["ip_hash", "sent_at"], name="confirmmail_sender"),
+            models.Index(fields=["sent_at"], name="confirmmail_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 class ReservedNameQuerySet(models.QuerySet):
     def names(self):
         return self.values_list("name", flat=True)

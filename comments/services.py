@@ -90,7 +90,7 @@ def comment_submit(
         if not name:
             errors["__all__"] = [identity.no_account_name_message()]
     elif identity.name_refused(name):
-        errors["author_name"] = [identity.refusal_message()]
+        errors["author_name"] = [identity.refusal_message(name)]
     if not post.comments_are_open():
         errors["__all__"] = [_("Comments are closed on this post.")]
     errors |= validate_text(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Post
 from blog.reading import published_post_by_id
+from config.csrf import same_origin_or_token
 
 from .addresses import is_confirmed
 from .forms import CommentForm
@@ -109,6 +110,7 @@ def _undecodable_fields(request) -> list[str]:
     return fields
 
 
+@same_origin_or_token
 @require_POST
 def post_comment(request, post_id: int):
     post = published_post_by_id(post_id)
@@ -215,7 +217,9 @@ def post_comment(request, post_id: int):
 
 def _csrf_failure(request, reason: str, post_id: int):
     """The comment came without a valid CSRF token (an expired or blocked cookie, a page
-    kept open for days): nothing is stored, and the text comes back in a fresh form."""
+    kept open for days) and without a header saying where it came from (a same-origin
+    one needs no token; a cross-site one never gets here, see config/csrf.py): nothing is
+    stored, and the text comes back in a fresh form."""
     post = get_object_or_404(Post.objects.published(), pk=post_id)
     if not post.comments_are_open():
         return _closed_page(request, post, kept_text=request.POST.get("body", ""), status=403)

@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from blog import sitemaps as blog_sitemaps
+from blog.admin import view_on_site
 from blog.sitemaps import PostSitemap, SeriesSitemap
 from blog.views import robots_txt
 from config import health
@@ -23,6 +24,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("favicon.ico", favicon),
+    # In front of the admin's own "view on site", which would redirect to any draft.
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+    ),
     path("admin/", admin.site.urls),
     # The public site's sign-in (staff comment as themselves); back to the page after.
     path(

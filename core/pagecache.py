@@ -7,8 +7,9 @@ any change in its discussion, bumps the version after the commit (``bump``), so 
 reader gets a fresh render. Readers with a session (signed-in users, and readers with a
 comment awaiting moderation or a message to see) always get a fresh, private render.
 
-An anonymous reader's page holds nothing of theirs (the comment form's CSRF token is
-fetched by comments.js when they start writing), so it is the same bytes for everyone and
+An anonymous reader's page holds nothing of theirs (the comment form needs no CSRF token
+from a same-origin browser, and comments.js fetches one for the rest; a chosen language,
+the cookie, makes the page private), so it is the same bytes for everyone and
 a CDN or nginx may keep it: ``Cache-Control: public`` with a short ``s-maxage``, and a
 strong ``ETag`` made of the post's version, the comment page and the language, so a
 revalidation (``If-None-Match``) is answered ``304`` from one small cache read
@@ -27,6 +28,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import timezone
@@ -83,11 +85,23 @@ def bump(post_id: int) -> None:
     localpages.changed(post_id)
 
 
+def _own_cookies() -> tuple[str, ...]:
+    """Cookies that make a page the reader's own. The language cookie is one: a shared
+    page may vary only by what its cache key and ``Vary`` name (the URL and
+    Accept-Language), and no cache keys on a cookie, so whatever LANGUAGES holds, a
+    reader who chose a language gets a private page in it."""
+    return (
+        settings.SESSION_COOKIE_NAME,
+        "messages",
+        settings.COMMENTS_OWN_COOKIE_NAME,
+        settings.LANGUAGE_COOKIE_NAME,
+    )
+
+
 def anonymous(request) -> bool:
     """A reader whose page holds nothing of their own: the same bytes for everyone."""
     return request.method in ("GET", "HEAD") and not any(
-        name in request.COOKIES
-        for name in (settings.SESSION_COOKIE_NAME, "messages", settings.COMMENTS_OWN_COOKIE_NAME)
+        name in request.COOKIES for name in _own_cookies()
     )
 
 
@@ -286,6 +300,16 @@ def public_when_anonymous(view):
     return wrapped
 
 
+def _allowed_host(request) -> bool:
+    """Django's own Host check (ALLOWED_HOSTS), which this early path would otherwise skip:
+    a bad Host goes on to the stack, which answers it 400 as it answers every page."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
 class PageCacheMiddleware:
     """Answers a page-cache hit (or a 304 revalidation) for an anonymous reader before the
     rest of the middleware stack: no session, authentication, CSRF or URL resolving.
@@ -309,7 +333,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         slug = self._slug(request.path_info) if cacheable(request) else None
-        if slug is None:
+        if slug is None or not _allowed_host(request):
             return self.get_response(request)
         response = self._early(request, slug)
         return response if response is not None else self.get_response(request)

@@ -155,10 +155,11 @@ def new_comment_confirmation(comment: Comment, writer: addresses.Standing | None
         return
     if writer.link_pending(confirmation_period(), timezone.now()):
         return  # the claim would refuse: one link per address per period
-    if not addresses.confirmation_mail_claim(
-        address=comment.author_email, period=confirmation_period()
-    ):
-        return  # a link is pending already: one per address per period
+    claimed_at = addresses.confirmation_mail_claim(
+        address=comment.author_email, period=confirmation_period(), ip_hash=comment.ip_hash
+    )
+    if claimed_at is None:
+        return  # a link is pending already (per address, per mailbox), or the sender's limit
     link = _absolute(
         reverse("moderation:confirm_email", args=[confirmation_token(comment.author_email)])
     )

@@ -27,9 +27,10 @@ def _escape_line_starts(text: str) -> str:
     return _LINE_START.sub(fix, text)
 
 
-def html_to_markdown(html: str, *, whitespace: str = "html") -> str:
-    """A post's HTML as Markdown for ``blog.rendering.render_markdown``."""
-    blocks = _md_blocks(parse_html(html).children, whitespace)
+def html_to_markdown(html: str, *, whitespace: str = "html", notes: list[str] | None = None) -> str:
+    """A post's HTML as Markdown for ``blog.rendering.render_markdown`` (``notes``: see
+    ``parse_html``)."""
+    blocks = _md_blocks(parse_html(html, notes=notes).children, whitespace)
     return "\n\n".join(blocks).strip()
 
 

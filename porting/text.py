@@ -29,6 +29,11 @@ DROPPED = {"script", "style", "template", "head", "title", "noscript", "textarea
 EMBEDS = {"iframe", "embed", "video", "audio", "source", "object"}
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 
+# Elements nested deeper than this are flattened: their text joins the deepest element kept,
+# so rendering (recursive) never meets a RecursionError (5,000 nested <b>, issue 21 item 10).
+MAX_DEPTH = 50
+FLATTENED = f"markup nested more than {MAX_DEPTH} deep was flattened (its text is kept)"
+
 # Markers used while rendering text, turned into the output's own syntax at the end.
 PARAGRAPH = "\x00"
 BREAK = "\x01"
@@ -49,6 +54,7 @@ class _TreeBuilder(HTMLParser):
         self.root = Node("#root")
         self.stack = [self.root]
         self.dropping = 0
+        self.flattened: dict[str, int] = {}  # open tags too deep to keep → how many
 
     def handle_starttag(self, tag, attrs):
         if self.dropping:
@@ -70,6 +76,9 @@ class _TreeBuilder(HTMLParser):
             self._close_to("th", stop_at={"tr", "table"})
         if tag == "tr":
             self._close_to("tr", stop_at={"table"})
+        if tag not in VOID and len(self.stack) > MAX_DEPTH:
+            self.flattened[tag] = self.flattened.get(tag, 0) + 1
+            return
         node = Node(tag, {name: value or "" for name, value in attrs})
         self.stack[-1].children.append(node)
         if tag not in VOID:
@@ -87,6 +96,9 @@ class _TreeBuilder(HTMLParser):
             return
         if tag == "br":  # "</br>" is a line break to browsers too
             self.stack[-1].children.append(Node("br"))
+            return
+        if self.flattened.get(tag):
+            self.flattened[tag] -= 1  # it closes one that was never opened
             return
         for depth in range(len(self.stack) - 1, 0, -1):
             if self.stack[depth].tag == tag:
@@ -111,10 +123,14 @@ class _TreeBuilder(HTMLParser):
                 return
 
 
-def parse_html(html: str) -> Node:
+def parse_html(html: str, *, notes: list[str] | None = None) -> Node:
+    """The HTML as a tree at most ``MAX_DEPTH`` deep; when deeper markup was flattened,
+    ``notes`` (the record's, for the import report) says so."""
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
+    if builder.flattened and notes is not None:
+        notes.append(FLATTENED)
     return builder.root
 
 
@@ -155,10 +171,10 @@ def _embed_url(node: Node) -> str:
 # Plain text, for comments
 
 
-def html_to_text(html: str, *, whitespace: str = "html") -> str:
+def html_to_text(html: str, *, whitespace: str = "html", notes: list[str] | None = None) -> str:
     """A comment's HTML as plain text with paragraphs; links keep their URLs."""
     out: list[str] = []
-    _text_children(parse_html(html), out, whitespace)
+    _text_children(parse_html(html, notes=notes), out, whitespace)
     text = "".join(out)
     text = re.sub(rf"[ \t]*{BREAK}[ \t]*", "\n", text)
     parts = text.split(PARAGRAPH)

@@ -7,8 +7,10 @@ prefix ("wp:comment"), whatever version or scheme of the namespace the file uses
 
 Real exports are not always well-formed. Old WordPress.com exports use ``excerpt:`` without
 declaring it; ``PrefixDeclaringReader`` adds declarations for the prefixes a format is known
-to use to the root element, on the same line so line numbers in errors stay true. Anything
-else malformed is refused as ``MalformedExport`` with the line and column.
+to use to the root element, on the same line so line numbers in errors stay true. A file
+with a DOCTYPE (where entities are declared) is refused before anything is read
+(``refuse_dtd``). Anything else malformed is refused as ``MalformedExport`` with the line
+and column.
 """
 
 import re
@@ -16,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 
 class MalformedExport(Exception):
@@ -83,26 +86,15 @@ class PrefixDeclaringReader:
     def _rewrite_head(self) -> bytes:
         head = self.raw.read(64 * 1024)
         if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:200]:
-            text = head.decode("utf-16", errors="ignore")
-            doctype = text.find("<!DOCTYPE")
-            if doctype >= 0:
-                line = text.count("\n", 0, doctype) + 1
-                raise DoctypeRefused(line, doctype - text.rfind("\n", 0, doctype))
-            return head
+            return head  # UTF-16: passed through as it is
         while True:
             end = _root_tag_end(head)
             if end is not None or len(head) > self.HEAD_LIMIT:
-                break
-            if end is None and _doctype_at(head) is not None:
                 break
             more = self.raw.read(64 * 1024)
             if not more:
                 break
             head += more
-        doctype = _doctype_at(head)
-        if doctype is not None:
-            line = head.count(b"\n", 0, doctype) + 1
-            raise DoctypeRefused(line, doctype - head.rfind(b"\n", 0, doctype))
         if end is None:
             return head
         start_tag = head[:end]
@@ -119,10 +111,80 @@ class PrefixDeclaringReader:
 
 
 class DoctypeRefused(Exception):
-    """args: line and column of the DOCTYPE."""
+    """args: what was found, and its line and column."""
 
 
-_SKIPPABLE = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->)", re.S)
+class _RootReached(Exception):
+    pass
+
+
+def refuse_dtd(path: Path) -> None:
+    """Parse the file's prolog as XML does (expat, chunk by chunk) up to the root element,
+    and refuse a DOCTYPE, where entities would be declared: ``DoctypeRefused`` with its
+    line. An export never has one, and an entity declared there could expand to gigabytes.
+
+    A regular expression over the first bytes took a ``>`` inside a long comment for the
+    root tag's end and let a DOCTYPE after it through (issue 21, item 4); this sees what
+    the XML parser sees, in any encoding. A DTD cannot stand anywhere after the root
+    element starts (the parse that follows refuses that as malformed), so this is the
+    one place to look. The parser stops at the DOCTYPE's first byte, before any
+    declaration in it is read.
+    """
+    parser = expat.ParserCreate()
+    seen = _Window()
+
+    def refuse(what: str) -> Callable[..., None]:
+        def handler(*_args) -> None:
+            raise DoctypeRefused(what, *seen.start_of(b"<!", parser))
+
+        return handler
+
+    def root_reached(*_args) -> None:
+        raise _RootReached
+
+    parser.StartDoctypeDeclHandler = refuse("has a DOCTYPE")
+    parser.EntityDeclHandler = refuse("declares an entity")
+    parser.UnparsedEntityDeclHandler = refuse("declares an entity")
+    parser.StartElementHandler = root_reached
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    with open(path, "rb") as raw:
+        try:
+            while chunk := raw.read(64 * 1024):
+                seen.add(chunk)
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except (_RootReached, expat.ExpatError):
+            # The root element: no DTD. Malformed: the parse that follows says where.
+            return
+
+
+class _Window:
+    """The last two chunks fed to expat: expat reports a DOCTYPE at its "[" or ">", and
+    the error should name where it starts."""
+
+    def __init__(self) -> None:
+        self.bytes, self.offset = b"", 0
+
+    def add(self, chunk: bytes) -> None:
+        keep = self.bytes[-64 * 1024 :]
+        self.offset += len(self.bytes) - len(keep)
+        self.bytes = keep + chunk
+
+    def start_of(self, opening: bytes, parser) -> tuple[int, int]:
+        """(line, column) of the last ``opening`` before the parser's position, or the
+        parser's own position when it is not in the window (UTF-16, a huge DOCTYPE)."""
+        line, column = parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+        here = parser.CurrentByteIndex - self.offset
+        found = self.bytes.rfind(opening, 0, max(here, 0) + 1)
+        if found < 0 or here > len(self.bytes):
+            return line, column
+        between = self.bytes[found:here]
+        if b"\n" not in between:
+            return line, column - len(between)
+        line_start = self.bytes.rfind(b"\n", 0, found)
+        if line_start < 0 and self.offset:
+            return line, column  # its line began before the window
+        return line - between.count(b"\n"), found - line_start
 
 
 def _prolog_end(head: bytes) -> int:
@@ -135,19 +197,18 @@ def _prolog_end(head: bytes) -> int:
         position = match.end()
 
 
-def _doctype_at(head: bytes) -> int | None:
-    position = _prolog_end(head)
-    while position < len(head) and head[position : position + 1].isspace():
-        position += 1
-    return position if head[position : position + 9].upper() == b"<!DOCTYPE" else None
+_SKIPPABLE = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->)", re.S)
 
 
 def _root_tag_end(head: bytes) -> int | None:
-    """Offset of the ``>`` that closes the root start tag in ``head``, if it is there."""
+    """Offset of the ``>`` that closes the root start tag in ``head``, if it is there.
+
+    None while the prolog is not all in ``head`` (a comment or declaration still open):
+    a ``>`` inside a comment is not the root tag's end."""
     position = _prolog_end(head)
     while position < len(head) and head[position : position + 1].isspace():
         position += 1
-    if head[position : position + 1] != b"<":
+    if head[position : position + 1] != b"<" or head[position + 1 : position + 2] in (b"!", b"?"):
         return None
     quote = None
     for index in range(position + 1, len(head)):
@@ -179,12 +240,17 @@ def records(
     """
     stack: list[ET.Element] = []
     tags: list[str] = []
+    try:
+        refuse_dtd(path)
+    except DoctypeRefused as error:
+        what, line, column = error.args
+        message = f"{what} (exports never do; it could declare entities)"
+        raise MalformedExport(path, message, line, column) from None
     with open(path, "rb") as raw:
         reader = PrefixDeclaringReader(raw, namespaces.known)
         try:
-            # Not defusedxml (not a dependency): a DOCTYPE, where entities would be declared,
-            # is refused by the reader, expat limits expansion, and ElementTree never
-            # fetches external entities.
+            # Not defusedxml: ``refuse_dtd`` refused every DTD (defusedxml's rule), so no
+            # entity is declared, and ElementTree never fetches external ones.
             events = ET.iterparse(reader, events=("start", "end"))  # noqa: S314
             for event, element in events:
                 if event == "start":
@@ -203,10 +269,6 @@ def records(
                     element.clear()
                     if stack:
                         stack[-1].remove(element)
-        except DoctypeRefused as error:
-            line, column = error.args
-            message = "has a DOCTYPE (exports never do; it could declare entities)"
-            raise MalformedExport(path, message, line, column) from None
         except ET.ParseError as error:
             line, column = error.position
             message = str(error).rsplit(": line ", 1)[0]

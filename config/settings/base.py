@@ -238,6 +238,10 @@ COMMENTS_ADDRESS_RETENTION_DAYS = env.int("COMMENTS_ADDRESS_RETENTION_DAYS", def
 # A confirmation link mailed to a reader's address works this long, and no second one is
 # mailed to that address while the first is pending.
 COMMENTS_EMAIL_CONFIRMATION_HOURS = env.int("COMMENTS_EMAIL_CONFIRMATION_HOURS", default=48)
+# Confirmation links mailed at the request of one client address in an hour, to anyone.
+COMMENTS_CONFIRMATION_MAILS_PER_SENDER_HOUR = env.int(
+    "COMMENTS_CONFIRMATION_MAILS_PER_SENDER_HOUR", default=5
+)
 
 # The learned spam filter (moderation/spam/): off until moderators have decided at least
 # this many comments each way; each process checks for a newer model at most this often.

@@ -13,6 +13,8 @@ from comments import permissions
 from comments.models import Comment
 from comments.reasons import Kind
 
+from .ids import parse_id
+
 
 class ReasonFilter(admin.SimpleListFilter):
     title = gettext_lazy("policy reason")
@@ -43,15 +45,17 @@ class PostFilter(admin.RelatedFieldListFilter):
     SCANNED = 500
 
     def field_choices(self, field, request, model_admin):
+        # Called as the filter is built, before the list is filtered: ?post__id__exact=²
+        # or a 5,000-digit id is a 400 here rather than a 500 in int() or the database.
+        chosen = parse_id(self.lookup_val[0]) if self.lookup_val else None
         comments = permissions.moderated_comments(request.user).order_by("-submitted_at")
         status = request.GET.get("status__exact")
         if status in Comment.Status.values:
             comments = comments.filter(status=status)
         newest = comments.values_list("post_id", flat=True)[: self.SCANNED]
         shown = list(dict.fromkeys(newest))[: self.SHOWN]
-        chosen = self.lookup_val[0] if self.lookup_val else None
-        if chosen and chosen.isdigit() and int(chosen) not in shown:
-            shown.append(int(chosen))
+        if chosen and chosen not in shown:
+            shown.append(chosen)
         titles = dict(
             permissions.moderated_posts(request.user)
             .filter(pk__in=shown)

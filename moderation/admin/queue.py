@@ -28,6 +28,7 @@ from ..models import PendingComment
 from ..spam import store as spam_store
 from ..spam.sample import Sample
 from .actions import run_on_each
+from .ids import parse_ids
 
 Status = Comment.Status
 PER_PAGE = 50
@@ -241,9 +242,7 @@ class QueueAdmin(admin.ModelAdmin):
     def _act(self, request):
         action = request.POST.get("action", "")
         ids = request.POST.getlist("selected") or [request.POST.get("comment", "")]
-        comments = moderated_comments(request.user).filter(
-            pk__in=[int(pk) for pk in ids if pk.isdigit()]
-        )
+        comments = moderated_comments(request.user).filter(pk__in=parse_ids(ids))
         reason = request.POST.get("reason", "").strip()
         if action == "approve":
             run_on_each(request, comments, services.comment_approve, _("approved"))
@@ -311,7 +310,7 @@ class QueueAdmin(admin.ModelAdmin):
                 len(matching),
             )
         if request.POST.get("confirmed") == "yes":
-            chosen = {int(pk) for pk in request.POST.getlist("chosen") if pk.isdigit()}
+            chosen = set(parse_ids(request.POST.getlist("chosen")))
             run_on_each(request, [c for c in matching if c.pk in chosen], service, label)
             return back
         return TemplateResponse(

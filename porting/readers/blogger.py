@@ -226,7 +226,7 @@ class _Reader:
         return PostRecord(
             source_id=source_id,
             title=title,
-            body=html_to_markdown(html, whitespace=whitespace),
+            body=html_to_markdown(html, whitespace=whitespace, notes=notes),
             status=status,
             published_at=iso_date(self._get(element, "published")),
             author=self._author(element),
@@ -263,14 +263,16 @@ class _Reader:
         submitted_at = iso_date(self._get(element, "published")) or iso_date(
             self._get(element, "updated")
         )
+        notes: list[str] = []
         return CommentRecord(
             source_id=source_id,
             post_id=entry_id(post_id),
             parent_id=entry_id(parent_id) if parent_id else "",
-            body=html_to_text(html, whitespace=whitespace),
+            body=html_to_text(html, whitespace=whitespace, notes=notes),
             status=status,
             submitted_at=submitted_at,
             author_name=get_author("name"),
             author_email=clean_email(get_author("email")),
             author_url=clean_url(get_author("uri")),
+            notes=notes,
         )

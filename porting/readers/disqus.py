@@ -118,7 +118,7 @@ class Disqus(Format):
             source_id=source_id,
             post_id=thread,
             parent_id=dsq_id(xmlstream.child(element, NAMESPACES, "parent")),
-            body=html_to_text(message),
+            body=html_to_text(message, notes=notes),
             status=status,
             submitted_at=submitted_at,
             author_name=author_get("name"),

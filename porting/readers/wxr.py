@@ -259,7 +259,9 @@ class _Reader:
             author = self.authors.get(creator) or AuthorRecord(source_id=creator, username=creator)
         body = meta.get(META + "markdown")
         if body is None:
-            body = html_to_markdown(self._raw(element, "content:encoded"), whitespace="wordpress")
+            body = html_to_markdown(
+                self._raw(element, "content:encoded"), whitespace="wordpress", notes=notes
+            )
         summary = html_to_text(self._raw(element, "excerpt:encoded"), whitespace="wordpress")
         yield PostRecord(
             source_id=source_id,
@@ -356,7 +358,9 @@ class _Reader:
                 source_id=source_id,
                 post_id=post_source_id,
                 parent_id=parent_id,
-                body=html_to_text(self._raw(element, "wp:comment_content"), whitespace="wordpress"),
+                body=html_to_text(
+                    self._raw(element, "wp:comment_content"), whitespace="wordpress", notes=notes
+                ),
                 status=status,
                 submitted_at=submitted_at,
                 author_name=get("wp:comment_author"),

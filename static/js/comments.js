@@ -61,8 +61,9 @@
   var form = document.getElementById("comment-form");
 
   /* An anonymous reader's post page is the same for everyone (so caches can keep it): its
-     form has no CSRF token. Fetch the reader's own when they start writing, and before
-     sending if they are quicker than that. */
+     form has no CSRF token. A browser that says the post is same-origin (Sec-Fetch-Site or
+     Origin) needs none (config/csrf.py); for one that says neither, fetch the reader's own
+     when they start writing, and before sending if they are quicker than that. */
   var tokenInput = form && form.querySelector("input[name=csrfmiddlewaretoken][data-token-url]");
   if (tokenInput) {
     var fetching = null;

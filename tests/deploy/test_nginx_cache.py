@@ -106,6 +106,7 @@ def test_approval_shows_through_nginx_within_s_maxage(nginx, transactional_db):
     # A reader with a session passes by the cache.
     assert fetch(url, Cookie="sessionid=abc")[0] == "BYPASS"
     assert fetch(url, Cookie="comments_mine=1:abc")[0] == "BYPASS"  # their own held comment
+    assert fetch(url, Cookie="django_language=fr")[0] == "BYPASS"  # a language of their own
 
     comment_approve(comment=held, actor=post.author)  # commits at once: bumps the version
     approved_at = time.monotonic()
