@@ -23,6 +23,7 @@ from comments.validation import validate_text
 
 from . import notifications
 from .models import ModerationEvent
+from .spam import scoring as spam_scoring
 from .transitions import TRANSITIONS, InvalidTransition, Transition  # noqa: F401 - re-exported
 from .transitions import apply as _transition
 from .transitions import locked as _locked
@@ -261,6 +262,8 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
             comment=comment, actor=None, action=Action.SUBMITTED, to_status=comment.status,
             reason=reason,
         )  # fmt: skip
+        if isinstance(assessment, spam_scoring.LearnedAssessment) and assessment.spam:
+            spam_scoring.record(comment=comment, verdict=assessment.spam)
     answered = comment.reply_to
     if (
         comment.status == Status.APPROVED

@@ -57,13 +57,16 @@ RATE_LIMIT = 4
 # Inside the insert's transaction: its savepoint and release, the comment, its first
 # revision, the audit event.
 WRITE = 5
+# The policy asks which spam model is in use (none here), so a model put to use or
+# withdrawn anywhere takes effect at the next comment in every process.
+SPAM_CHECK = 1
 
 
 def test_a_first_top_level_comment_from_an_anonymous_reader(post, count):
     comment, statements = count(post=post, author_email="new@example.org")
     assert comment.status == Comment.Status.PENDING
     # + the address's standing (one query), the new-thread lock, the next tree_id.
-    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2, kinds(statements)
+    assert len(statements) == RATE_LIMIT + SPAM_CHECK + 1 + WRITE + 2, kinds(statements)
     assert mail.outbox == []  # not returning, not asking for replies: nothing to confirm
 
 
@@ -79,7 +82,7 @@ def test_a_reply_from_a_returning_reader_whose_link_is_pending(post, make, count
     assert len(mail.outbox) == 1  # one pending link per address: no second mail
     # + the standing, the thread's lock, one statement that makes room and reads the
     # parent's place; after the commit nothing (the standing says a link is pending).
-    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2, kinds(statements)
+    assert len(statements) == RATE_LIMIT + SPAM_CHECK + 1 + WRITE + 2, kinds(statements)
 
 
 def test_the_confirmation_link_costs_one_statement_more(post, make, count):
@@ -87,7 +90,7 @@ def test_the_confirmation_link_costs_one_statement_more(post, make, count):
     comment, statements = count(post=post, parent=parent, author_email="ruth@example.org")
     assert len(mail.outbox) == 1
     # The reservation of the mail (insert or update the address's row) is one statement.
-    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2 + 1, kinds(statements)
+    assert len(statements) == RATE_LIMIT + SPAM_CHECK + 1 + WRITE + 2 + 1, kinds(statements)
 
 
 def test_a_reply_from_a_confirmed_regular_is_approved(post, make, count):
@@ -95,7 +98,7 @@ def test_a_reply_from_a_confirmed_regular_is_approved(post, make, count):
     address_confirm(address="ruth@example.org")
     comment, statements = count(post=post, parent=parent, author_email="ruth@example.org")
     assert comment.status == Comment.Status.APPROVED
-    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2, kinds(statements)
+    assert len(statements) == RATE_LIMIT + SPAM_CHECK + 1 + WRITE + 2, kinds(statements)
 
 
 def test_a_signed_in_reader(post, reader, count):
@@ -103,7 +106,7 @@ def test_a_signed_in_reader(post, reader, count):
     assert comment.author_email == reader.email
     # As an anonymous top-level comment (the account's address is read like a typed one),
     # and the account's author profile for its name.
-    assert len(statements) == RATE_LIMIT + 1 + 1 + WRITE + 2, kinds(statements)
+    assert len(statements) == RATE_LIMIT + SPAM_CHECK + 1 + 1 + WRITE + 2, kinds(statements)
 
 
 def test_the_posts_author_replying(post, author, make, count):
@@ -122,8 +125,8 @@ def test_without_a_rate_limit_or_held_first_comments(post, make, count):
     parent = make("Earlier.")
     comment, statements = count(post=post, parent=parent, author_email="new@example.org")
     assert comment.status == Comment.Status.APPROVED
-    # Nothing asks about the address: the write alone.
-    assert len(statements) == WRITE + 2, kinds(statements)
+    # Nothing asks about the address: the spam model check and the write alone.
+    assert len(statements) == SPAM_CHECK + WRITE + 2, kinds(statements)
 
 
 @pytest.fixture
@@ -180,7 +183,7 @@ def test_a_reply_through_the_form(form_reply):
     statements = [" ".join(query["sql"].split())[:90] for query in queries]
     # The post and the parent; comment_submit's as above (a link is pending since the
     # first: no mail); the page of the thread to send the writer to.
-    assert len(statements) == 2 + RATE_LIMIT + 1 + WRITE + 2 + 1, kinds(statements)
+    assert len(statements) == 2 + RATE_LIMIT + SPAM_CHECK + 1 + WRITE + 2 + 1, kinds(statements)
 
 
 def test_a_reply_through_the_form_builds_one_statement_with_the_orm(form_reply):
