@@ -8,7 +8,7 @@ def _percent(share: float) -> str:
 
 
 def evaluation_lines(figures: dict) -> list[str]:
-    how = "by post" if figures.get("grouped_by_post") else "stratified"
+    how = figures.get("split") or ("by post" if figures.get("grouped_by_post") else "stratified")
     lines = [f"Cross-validation: {figures['folds']} folds ({how})."]
     if "calibration_slope" in figures:
         lines.append(f"Calibration slope: {figures['calibration_slope']:.3f}.")

@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from django.db import transaction
 from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.model_selection import LeaveOneGroupOut, StratifiedGroupKFold, StratifiedKFold
 
 from ..models import SpamModel
 from . import store
@@ -134,9 +134,15 @@ def _meaningful(splits, is_spam: np.ndarray) -> bool:
     return True
 
 
-def _splits(is_spam: np.ndarray, groups: np.ndarray | None, folds: int = FOLDS):
-    """Stratified folds by post when every fold stays meaningful, else stratified folds."""
+def _splits(
+    is_spam: np.ndarray, groups: np.ndarray | None, folds: int = FOLDS, *, each_group=False
+):
+    """Stratified folds by post when every fold stays meaningful, else stratified folds;
+    ``each_group``: every group in turn is the test fold (leave-one-source-out)."""
     smallest = int(min(is_spam.sum(), (~is_spam).sum()))
+    if each_group and groups is not None:
+        splits = list(LeaveOneGroupOut().split(is_spam, is_spam, groups))
+        return splits, len(splits), True
     n_groups = len(set(groups.tolist())) if groups is not None else 0
     if n_groups >= 3:
         k = min(folds, n_groups)
@@ -150,14 +156,22 @@ def _splits(is_spam: np.ndarray, groups: np.ndarray | None, folds: int = FOLDS):
 
 
 def cross_validate(
-    samples: list[Sample], is_spam, groups=None, *, params: dict | None = None, folds=FOLDS
+    samples: list[Sample],
+    is_spam,
+    groups=None,
+    *,
+    params: dict | None = None,
+    folds: int = FOLDS,
+    each_group: bool = False,
 ) -> Evaluation:
     is_spam = np.asarray(is_spam, dtype=bool)
     groups = np.asarray(groups) if groups is not None else None
     rows = matrix(samples, params)
     scores = np.zeros(len(samples))
-    splits, folds, grouped = _splits(is_spam, groups, folds)
+    splits, folds, grouped = _splits(is_spam, groups, folds, each_group=each_group)
     for fit_on, score_on in splits:
+        if len(set(is_spam[fit_on].tolist())) < 2:  # a group of one class left out
+            raise ValueError("a fold with one class only to train on")
         model = _classifier().fit(rows[fit_on], is_spam[fit_on])
         scores[score_on] = model.decision_function(rows[score_on])
     platt = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), is_spam)
@@ -173,6 +187,7 @@ def cross_validate(
     evaluation.figures = {
         "folds": folds,
         "grouped_by_post": grouped,
+        "split": "each group held out" if each_group else "by post" if grouped else "stratified",
         "calibration_slope": round(a, 4),
         "at_spam": at_spam,
         "at_hold": figures_at(probabilities, is_spam, evaluation.hold_threshold),

@@ -378,3 +378,20 @@ def test_a_hold_threshold_above_the_spam_threshold_is_refused(db):
         rules.full_clean()
     rules.hold_threshold = 0.6
     rules.full_clean()
+
+
+def test_evaluate_command_holds_out_each_source_in_turn(tmp_path, db):
+    path = tmp_path / "labelled.csv"
+    rows = ["source,text,label"] + [
+        '{},"{}",{}'.format(i.source, i.text.replace('"', '""'), int(i.is_spam))
+        for i in corpus(per_source=20, seed=5)
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = call_command_output(
+        "evaluate_spam_filter", str(path), "--group-column", "source", "--leave-one-group-out"
+    )
+    assert "Cross-validation: 5 folds (each group held out)." in out
+    assert re.search(r"Calibration slope: \d+\.\d{3}\.", out)
+    assert re.search(r"at most 0\.5% / 1% / 2% of legitimate comments flagged: [\d.]+% / ", out)
+    with pytest.raises(CommandError, match="needs --group-column"):
+        call_command("evaluate_spam_filter", str(path), "--leave-one-group-out")
