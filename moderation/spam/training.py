@@ -163,6 +163,7 @@ def cross_validate(
     params: dict | None = None,
     folds: int = FOLDS,
     each_group: bool = False,
+    group_name: str = "post",
 ) -> Evaluation:
     is_spam = np.asarray(is_spam, dtype=bool)
     groups = np.asarray(groups) if groups is not None else None
@@ -187,7 +188,11 @@ def cross_validate(
     evaluation.figures = {
         "folds": folds,
         "grouped_by_post": grouped,
-        "split": "each group held out" if each_group else "by post" if grouped else "stratified",
+        "split": f"each {group_name} held out"
+        if each_group
+        else f"by {group_name}"
+        if grouped
+        else "stratified",
         "calibration_slope": round(a, 4),
         "at_spam": at_spam,
         "at_hold": figures_at(probabilities, is_spam, evaluation.hold_threshold),

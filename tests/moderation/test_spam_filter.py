@@ -390,7 +390,7 @@ def test_evaluate_command_holds_out_each_source_in_turn(tmp_path, db):
     out = call_command_output(
         "evaluate_spam_filter", str(path), "--group-column", "source", "--leave-one-group-out"
     )
-    assert "Cross-validation: 5 folds (each group held out)." in out
+    assert "Cross-validation: 5 folds (each source held out)." in out
     assert re.search(r"Calibration slope: \d+\.\d{3}\.", out)
     assert re.search(r"at most 0\.5% / 1% / 2% of legitimate comments flagged: [\d.]+% / ", out)
     with pytest.raises(CommandError, match="needs --group-column"):

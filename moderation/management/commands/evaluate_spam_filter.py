@@ -47,6 +47,7 @@ class Command(BaseCommand):
             evaluation = cross_validate(
                 samples, labels, groups if options["group_column"] else None,
                 folds=options["folds"], each_group=options["leave_one_group_out"],
+                group_name=options["group_column"] or "group",
             )  # fmt: skip
         except ValueError as error:
             raise CommandError(f"Cannot cross-validate this file: {error}.") from error
