@@ -228,6 +228,13 @@ def measure_all(args, servers: list[Gunicorn], static_dir: Path, work: Path) -> 
     from .fixtures import prepare
 
     posts, queue_post, emails = prepare(args.sizes, args.pending, log=log)
+    from .seed import seed_post
+    from .spam import seed_model
+
+    log("training a spam filter (issue 24: worker memory is measured with a model in use)")
+    spam_post = seed_post("bench-spam", 0, seed=3)
+    spam_model = seed_model(spam_post)
+    log(f"spam filter: {spam_model}")
 
     log("in-process: page sizes and queries per request")
     trivial_queries = inprocess.query_count("/bench/trivial/")
@@ -263,6 +270,16 @@ def measure_all(args, servers: list[Gunicorn], static_dir: Path, work: Path) -> 
     log("starting gunicorn (cold and warm)")
     cold.start()
     warm.start()
+    spam_parents = list(
+        Comment.objects.filter(post=spam_post, status=Comment.Status.APPROVED).values_list(
+            "pk", flat=True
+        )
+    )
+    for server in (cold, warm):  # every worker scores a comment: each loads the model
+        load.post_comments(
+            server.port, page_path=spam_post.get_absolute_url(), post_id=spam_post.pk,
+            parents=spam_parents, emails=emails, clients=2 * args.workers, seconds=2,
+        )  # fmt: skip
 
     def wrk(server: Gunicorn, path: str, label: str, headers=None) -> dict:
         figures = load.measure(
@@ -367,6 +384,7 @@ def measure_all(args, servers: list[Gunicorn], static_dir: Path, work: Path) -> 
         "insert": insert,
         "moderation": moderation,
         "memory": memory,
+        "spam_model": spam_model,
     }
 
 
@@ -435,6 +453,15 @@ def targets(results: dict) -> list[dict]:
         name: peaks[name] - max(w["peak_rss_mib"] for w in m["before"])
         for name, m in results["memory"].items()
     }
+    model = results.get("spam_model") or {}
+    worst = max(peaks.values())
+    target(
+        "worker memory under 80 MiB after the largest page, with a spam model in use "
+        "(last round, before the filter: 70 MiB)",
+        f"worker peak {worst:.0f} MiB; spam filter #{model.get('id')} "
+        + ("in use" if model.get("put_to_use") else "NOT in use (refused)"),
+        worst < 80 and bool(model.get("put_to_use")),
+    )
     target(
         "largest page without more than one copy of the thread in memory (reported)",
         ", ".join(

@@ -69,10 +69,13 @@ def describe(r: Reason | str) -> str:
     if kind == Kind.UNCONFIRMED:
         return _("email not confirmed yet")
     if kind == Kind.SPAM_SCORE:
-        return _("spam score %(score).2f (learned from %(count)s decisions)") % {
+        words = _("spam score %(score).2f (learned from %(count)s decisions)") % {
             "score": float(d.get("score", 0)),
             "count": f"{int(d.get('decisions', 0)):,}",
         }
+        if d.get("paused"):
+            words += " " + _("(filing to spam is paused: held instead)")
+        return words
     if kind == Kind.LINKS:
         count = int(d.get("count", 0))
         return ngettext("%(count)d link", "%(count)d links", count) % {"count": count}

@@ -204,10 +204,24 @@ class SpamModel(models.Model):
     trained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    # Every model is saved; the newest one put to use is the filter. A model is put to use
+    # only when its cross-validated figures earn it (``spam/gates.py``); otherwise
+    # ``refusals`` says why, as data: [{"kind": "slope", "detail": {...}}, …].
+    put_to_use = models.BooleanField(_("put to use"), default=False)
+    refusals = models.JSONField(default=list, blank=True)
+    # The drift guard (``spam/drift.py``): when set, the model still scores and holds, but
+    # files nothing to spam; ``drift`` holds the figures that tripped it.
+    drift_at = models.DateTimeField(_("filing to spam paused"), null=True, blank=True)
+    drift = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-id"]
         verbose_name = _("spam filter model")
+        indexes = [
+            models.Index(
+                fields=["-id"], condition=models.Q(put_to_use=True), name="spam_model_in_use"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Spam filter #{self.pk} ({self.decision_count} decisions)"
@@ -215,3 +229,38 @@ class SpamModel(models.Model):
     @property
     def decision_count(self) -> int:
         return self.spam_count + self.legitimate_count
+
+
+class SpamScore(models.Model):
+    """What the learned filter made of one new comment: its score as a number, what the
+    model did with it and, for a comment it held or filed, the words that weighed most
+    (``[["viagra", 1.93], …]``). One row per comment the filter scored; the drift guard
+    counts them and the review list of filed comments reads them."""
+
+    class Outcome(models.TextChoices):
+        PASSED = "passed", _("left to the other rules")
+        HELD = "held", _("held")
+        FILED = "filed", _("filed as spam")
+        HELD_BACK = "held_back", _("held (filing to spam paused)")
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, related_name="spam_assessment"
+    )
+    spam_model = models.ForeignKey(
+        SpamModel, on_delete=models.SET_NULL, null=True, related_name="scores"
+    )
+    score = models.FloatField(_("spam score"))
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    words = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["spam_model", "-id"]),
+            models.Index(
+                fields=["-id"], condition=models.Q(outcome="filed"), name="spam_score_filed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"comment {self.comment_id}: {self.score:.2f} ({self.outcome})"

@@ -21,6 +21,7 @@ from comments.text import count_links, link_hosts
 from .models import BlockedTerm, SubmissionAttempt
 from .rules import current as cached_rules
 from .spam import scoring as spam_filter
+from .spam.scoring import LearnedAssessment
 
 THROTTLE_WINDOW = datetime.timedelta(minutes=1)
 # The first key of pg_advisory_xact_lock(int, int) for "one address's attempts"; the
@@ -59,23 +60,43 @@ def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     if spam:
         return Assessment(Comment.Status.SPAM, spam)
     # One query tells the spam filter and the first-comment rule what the address earned.
-    asks = rules.hold_first_comment or spam_filter.is_on()
+    model = spam_filter.model_in_use()
+    asks = rules.hold_first_comment or model is not None
     writer = standing(comment.author_email) if asks else None  # None: not read
-    learned = spam_filter.verdict(
-        comment, rules, known_email=writer.approved_comment if writer else None
-    )
+    learned = None
+    if model is not None:
+        known = writer.approved_comment if writer else None
+        learned = spam_filter.verdict(comment, rules, known_email=known, model=model)
     if learned is not None and learned.status == Comment.Status.SPAM:
-        return Assessment(Comment.Status.SPAM, [learned.reason], writer=writer)
+        return LearnedAssessment(Comment.Status.SPAM, [learned.reason], writer=writer,
+                                 spam=learned)  # fmt: skip
 
-    reasons = list(held) + ([learned.reason] if learned is not None else [])
-    links = count_links(comment.body)
-    if links > rules.max_links:
-        reasons.append(reason(Kind.LINKS, count=links))
+    reasons = list(held) + ([learned.reason] if learned is not None and learned.status else [])
+    reasons += _link_reasons(comment, rules)
     if rules.hold_first_comment and (unproven := _unproven_writer(comment, writer)):
         reasons.append(unproven)
-    if reasons:
-        return Assessment(Comment.Status.PENDING, reasons, writer=writer)
-    return Assessment(Comment.Status.APPROVED, [], writer=writer)
+    status = Comment.Status.PENDING if reasons else Comment.Status.APPROVED
+    return LearnedAssessment(status, reasons, writer=writer, spam=learned)
+
+
+def _link_reasons(comment: Comment, rules) -> list[Reason]:
+    links = count_links(comment.body)
+    if links > rules.max_links:
+        return [reason(Kind.LINKS, count=links)]
+    return []
+
+
+def rules_alone(*, comment: Comment) -> str:
+    """What the blocked terms and the link limit alone make of a comment (spam, pending or
+    approved), leaving out the writer's standing and the learned filter: what a trained
+    model must beat to be put to use."""
+    rules, terms = cached_rules()
+    spam, held = _blocked_terms(comment, terms)
+    if spam:
+        return Comment.Status.SPAM
+    if held or _link_reasons(comment, rules):
+        return Comment.Status.PENDING
+    return Comment.Status.APPROVED
 
 
 def count_attempt(*, post, user, ip_hash: str) -> None:

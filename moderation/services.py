@@ -25,6 +25,7 @@ from core.dbcopy import copy_rows
 from . import notifications, staff_mail
 from .models import ModerationEvent
 from .refusals import edit_problems, new_text
+from .spam import scoring as spam_scoring
 from .transitions import TRANSITIONS, InvalidTransition, Transition  # noqa: F401 - re-exported
 from .transitions import apply as _transition
 from .transitions import locked as _locked
@@ -263,6 +264,8 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
             comment=comment, actor=None, action=Action.SUBMITTED, to_status=comment.status,
             reason=reason,
         )  # fmt: skip
+        if isinstance(assessment, spam_scoring.LearnedAssessment) and assessment.spam:
+            spam_scoring.record(comment=comment, verdict=assessment.spam)
     answered = comment.reply_to
     if (
         comment.status == Status.APPROVED

@@ -243,10 +243,23 @@ COMMENTS_CONFIRMATION_MAILS_PER_SENDER_HOUR = env.int(
     "COMMENTS_CONFIRMATION_MAILS_PER_SENDER_HOUR", default=5
 )
 
-# The learned spam filter (moderation/spam/): off until moderators have decided at least
-# this many comments each way; each process checks for a newer model at most this often.
+# The learned spam filter (moderation/spam/, docs/spam-filter.md): off until moderators
+# have decided at least this many comments each way and a trained model earns its use.
 SPAM_FILTER_MIN_EACH = env.int("SPAM_FILTER_MIN_EACH", default=50)
+# No longer read: every assessment asks the database which model is in use (one query).
 SPAM_MODEL_CHECK_SECONDS = env.float("SPAM_MODEL_CHECK_SECONDS", default=5.0)
+# A model is put to use only if, cross-validated, it holds at least this share of spam at
+# its hold threshold (and files at most 1% of legitimate comments at its spam threshold).
+SPAM_FILTER_MIN_HOLD_RECALL = env.float("SPAM_FILTER_MIN_HOLD_RECALL", default=0.5)
+# retrain_spam_filter (cron) and the worker retrain after this many new decisions.
+SPAM_RETRAIN_AFTER = env.int("SPAM_RETRAIN_AFTER", default=100)
+# The drift guard: over the model's last SPAM_DRIFT_WINDOW scored comments of the last
+# day (at least SPAM_DRIFT_MIN_COMMENTS), filing more than min(expected x FACTOR,
+# expected + MARGIN) pauses filing to spam (held instead) and mails the moderators.
+SPAM_DRIFT_WINDOW = env.int("SPAM_DRIFT_WINDOW", default=200)
+SPAM_DRIFT_MIN_COMMENTS = env.int("SPAM_DRIFT_MIN_COMMENTS", default=20)
+SPAM_DRIFT_FACTOR = env.float("SPAM_DRIFT_FACTOR", default=3.0)
+SPAM_DRIFT_MARGIN = env.float("SPAM_DRIFT_MARGIN", default=0.25)
 
 # One log format everywhere (config/logging.py); production adds mail to ADMINS.
 LOGGING = logging_config(level=env("LOG_LEVEL", default="INFO"))

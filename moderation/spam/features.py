@@ -1,14 +1,19 @@
-"""What a comment looks like to the classifier: one sparse row of hashed features.
+"""What a comment looks like to the classifier: hashed features, in plain Python.
 
-Three blocks, each hashed (``HashingVectorizer``: no vocabulary to store, so a model is
-just its weights and these few numbers):
+Training (the command, with scikit-learn) and scoring (every web process, without it)
+call the same functions here, so a model is just its weights and the few numbers in
+``params``. No NumPy, SciPy or scikit-learn: a web worker imports this module.
 
-- word unigrams and bigrams of the text, L2-normalised;
-- character n-grams inside word boundaries (``char_wb``), which catch "fr33 m0ney",
-  glued-on URLs and misspellings that word tokens miss, L2-normalised;
+Three blocks, each hashed with CRC-32 (C code in the standard library: the same number in
+every process and on every machine, unlike ``hash()``) into its own slice of columns:
+
+- word unigrams and bigrams of the lower-cased text, L2-normalised;
+- character 2- to 5-grams inside word boundaries (each word padded with a space, as
+  scikit-learn's ``char_wb``), which catch "fr33 m0ney", glued-on URLs and misspellings
+  that word tokens miss, L2-normalised;
 - a small block of tokens about the comment: how many links, each link's domain and its
   top-level domain, the words of the name, whether the email already has approved
-  comments, the length and shouting. The IP address is never a feature.
+  comments, the length and shouting, weighted by ``meta_weight``. Never the IP address.
 
 ``params`` (plain numbers in a dict) is stored with each model and checked on load by
 ``check_params``: nothing in a stored model names code to run.
@@ -16,16 +21,14 @@ just its weights and these few numbers):
 
 import math
 import re
-
-import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.utils import murmurhash3_32
+from collections.abc import Iterator
+from zlib import crc32
 
 from .sample import Sample
 
+FEATURE_VERSION = 2  # 1: scikit-learn's murmurhash (models of that kind need retraining)
 DEFAULT_PARAMS = {
-    "version": 1,
+    "version": FEATURE_VERSION,
     "word_ngrams": [1, 2],
     "char_ngrams": [2, 5],
     "word_bits": 18,
@@ -40,13 +43,15 @@ _WORD = re.compile(r"(?u)\b\w+\b")
 # renderer uses, is ten times slower and this runs on the posting path).
 _LINK_HOST = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)([a-z0-9][a-z0-9.-]*[a-z0-9])")
 
+Row = dict[int, float]  # column -> value: one comment's non-zero features
 
-def check_params(params) -> dict:
+
+def check_params(params: object) -> dict:
     """The stored feature settings, or ValueError: exactly the known keys, plain numbers."""
     if not isinstance(params, dict) or set(params) != set(DEFAULT_PARAMS):
         raise ValueError("spam model: unknown feature settings")
-    if params["version"] != 1:
-        raise ValueError("spam model: unknown feature version")
+    if params["version"] != FEATURE_VERSION:
+        raise ValueError("spam model: features of another version (train the filter again)")
     for key, (low, high) in _INT_PAIRS.items():
         pair = params[key]
         if (
@@ -76,7 +81,7 @@ def link_hosts(text: str) -> list[str]:
 def meta_tokens(sample: Sample) -> list[str]:
     hosts = link_hosts(sample.body)
     tokens = [f"links={_bucket(len(hosts))}", "email=known" if sample.known_email else "email=new"]
-    for host in set(hosts):
+    for host in sorted(set(hosts)):
         tokens.append(f"domain={host}")
         tokens.append(f"tld={host.rsplit('.', 1)[-1]}")
     words = _WORD.findall(sample.name.lower())
@@ -91,16 +96,36 @@ def meta_tokens(sample: Sample) -> list[str]:
     return tokens
 
 
-def _hashed(token: str, size: int) -> int:
-    """The column HashingVectorizer gives ``token`` (see sklearn's _hashing_fast.pyx)."""
-    h = murmurhash3_32(token, seed=0)
-    if h == -(2**31):
-        return (2**31 - 1 - (size - 1)) % size
-    return abs(h) % size
-
-
-def _identity(tokens):
+def word_tokens(text: str, low: int, high: int) -> list[str]:
+    words = _WORD.findall(text.lower())
+    tokens = []
+    for n in range(low, high + 1):
+        tokens.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
     return tokens
+
+
+def char_tokens(word: str, low: int, high: int) -> Iterator[str]:
+    """The character n-grams of one word, padded with a space each side (``char_wb``)."""
+    padded = f" {word} "
+    for n in range(low, high + 1):
+        if len(padded) <= n:
+            yield padded
+            break
+        for i in range(len(padded) - n + 1):
+            yield padded[i : i + n]
+
+
+def _counts(tokens, size: int, offset: int) -> Row:
+    counts: Row = {}
+    for token in tokens:
+        column = offset + crc32(token.encode("utf-8", "surrogatepass")) % size
+        counts[column] = counts.get(column, 0.0) + 1.0
+    return counts
+
+
+def _normalised(counts: Row) -> Row:
+    norm = math.sqrt(sum(v * v for v in counts.values()))
+    return {k: v / norm for k, v in counts.items()} if norm else counts
 
 
 class Featuriser:
@@ -109,50 +134,57 @@ class Featuriser:
     def __init__(self, params: dict | None = None):
         self.params = check_params(dict(params or DEFAULT_PARAMS))
         p = self.params
-        self.word = HashingVectorizer(
-            analyzer="word", token_pattern=_WORD.pattern, ngram_range=tuple(p["word_ngrams"]),
-            n_features=2 ** p["word_bits"], alternate_sign=False, dtype=np.float32,
-        )  # fmt: skip
-        self.char = HashingVectorizer(
-            analyzer="char_wb", ngram_range=tuple(p["char_ngrams"]),
-            n_features=2 ** p["char_bits"], alternate_sign=False, dtype=np.float32,
-        )  # fmt: skip
-        self.meta = HashingVectorizer(
-            analyzer=_identity, n_features=2 ** p["meta_bits"], alternate_sign=False,
-            norm=None, dtype=np.float32,
-        )  # fmt: skip
-        self._word_analyzer = self.word.build_analyzer()
-        self._char_analyzer = self.char.build_analyzer()
-        self.n_features = 2 ** p["word_bits"] + 2 ** p["char_bits"] + 2 ** p["meta_bits"]
+        self.word_size = 2 ** p["word_bits"]
+        self.char_size = 2 ** p["char_bits"]
+        self.meta_size = 2 ** p["meta_bits"]
+        self.n_features = self.word_size + self.char_size + self.meta_size
 
-    def row(self, sample: Sample) -> tuple[np.ndarray, np.ndarray]:
-        """One sample's non-zero features (positions, values): the same numbers as a row of
-        ``transform``, without its per-call cost, for scoring one comment as it is posted."""
-        p, text = self.params, sample.body
-        blocks = [
-            (self._word_analyzer(text), 2 ** p["word_bits"], True, 1.0),
-            (self._char_analyzer(text), 2 ** p["char_bits"], True, 1.0),
-            (meta_tokens(sample), 2 ** p["meta_bits"], False, float(p["meta_weight"])),
-        ]
-        positions, values, offset = [], [], 0
-        for tokens, size, normalise, weight in blocks:
-            counts: dict[int, float] = {}
-            for token in tokens:
-                index = _hashed(token, size)
-                counts[index] = counts.get(index, 0.0) + 1.0
-            block = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            if normalise and len(block):
-                block /= np.sqrt((block**2).sum())
-            positions.append(np.fromiter(counts, dtype=np.int64, count=len(counts)) + offset)
-            values.append(block * weight)
-            offset += size
-        return np.concatenate(positions), np.concatenate(values)
+    def _words(self, sample: Sample) -> list[str]:
+        return word_tokens(sample.body, *self.params["word_ngrams"])
 
-    def transform(self, samples: list[Sample]) -> sp.csr_matrix:
-        texts = [sample.body for sample in samples]
-        meta = self.meta.transform([meta_tokens(sample) for sample in samples])
-        return sp.hstack(
-            [self.word.transform(texts), self.char.transform(texts),
-             meta * self.params["meta_weight"]],
-            format="csr",
-        )  # fmt: skip
+    def _chars(self, sample: Sample) -> Iterator[str]:
+        low, high = self.params["char_ngrams"]
+        for word in sample.body.lower().split():
+            yield from char_tokens(word, low, high)
+
+    def row(self, sample: Sample) -> Row:
+        """One comment's non-zero features: column -> value."""
+        row = _normalised(_counts(self._words(sample), self.word_size, 0))
+        chars = _normalised(_counts(self._chars(sample), self.char_size, self.word_size))
+        for column, value in chars.items():
+            row[column] = row.get(column, 0.0) + value
+        weight = float(self.params["meta_weight"])
+        meta = _counts(meta_tokens(sample), self.meta_size, self.word_size + self.char_size)
+        for column, value in meta.items():
+            row[column] = row.get(column, 0.0) + value * weight
+        return row
+
+    def rows(self, samples: list[Sample]) -> list[Row]:
+        return [self.row(sample) for sample in samples]
+
+    def contributions(self, sample: Sample, weights) -> dict[str, float]:
+        """How much each word (and each fact about the comment) added to the score: a word's
+        own n-grams and the character n-grams inside it, a bigram half to each word."""
+        row = self.row(sample)  # the normalised values, by column
+        found: dict[str, float] = {}
+
+        def add(label: str, column: int) -> None:
+            found[label] = found.get(label, 0.0) + row[column] * weights[column]
+
+        for token in set(self._words(sample)):
+            column = crc32(token.encode("utf-8", "surrogatepass")) % self.word_size
+            parts = token.split(" ")
+            for part in parts:
+                found[part] = found.get(part, 0.0) + row[column] * weights[column] / len(parts)
+        clow, chigh = self.params["char_ngrams"]
+        for word in set(sample.body.lower().split()):
+            label = _WORD.search(word)
+            for token in set(char_tokens(word, clow, chigh)):
+                column = self.word_size + crc32(token.encode("utf-8", "surrogatepass")) % (
+                    self.char_size
+                )
+                add(label.group(0) if label else word, column)
+        offset = self.word_size + self.char_size
+        for token in set(meta_tokens(sample)):
+            add(token, offset + crc32(token.encode("utf-8", "surrogatepass")) % self.meta_size)
+        return found

@@ -1,6 +1,7 @@
 """The training set: moderators' decisions in the audit log, and nothing else.
 
-A comment's label is its latest decision by a person (an event with an actor):
+A comment's label is its latest decision by a person who may moderate the whole site
+(``site_moderators``; an author's decisions on their own posts do not count):
 approved, "not spam", or restored to approved → legitimate; marked spam → spam. A
 rejection or a removal is a judgement about something other than spam, so its comment
 is left out, not counted as spam. The policy's own decisions (no actor) never train it,
@@ -10,12 +11,14 @@ revision), not a moderator's later edit.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from comments.models import Comment, CommentRevision
 
 from ..models import ModerationEvent
-from .features import Sample
+from .sample import Sample
 
 Action = ModerationEvent.Action
 DECISIONS = [
@@ -43,12 +46,37 @@ def decision_label(action: str, to_status: str) -> bool | None:
     return None
 
 
-def latest_labels() -> dict[int, bool]:
-    """comment id → is spam, from each comment's latest decision by a moderator."""
-    latest = (
-        ModerationEvent.objects.filter(
-            actor__isnull=False, action__in=DECISIONS, comment__isnull=False
+def site_moderators():
+    """Active staff who may moderate every post's comments (superusers included): the only
+    people whose decisions teach the shared filter. A post's author moderates their own
+    post's comments, but their decisions must not change how other authors' readers are
+    judged (issue 21, item 5)."""
+    permission = Permission.objects.filter(
+        codename="can_moderate", content_type__app_label="comments"
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__in=permission)
+            | Q(groups__permissions__in=permission)
         )
+        .distinct()
+    )
+
+
+def decisions():
+    """Every decision that may teach the filter: by a site-wide moderator, on a comment."""
+    return ModerationEvent.objects.filter(
+        actor__in=site_moderators().values("pk"), action__in=DECISIONS, comment__isnull=False
+    )
+
+
+def latest_labels() -> dict[int, bool]:
+    """comment id → is spam, from each comment's latest decision by a site moderator."""
+    latest = (
+        decisions()
         .order_by("comment_ref", "-created_at", "-id")
         .distinct("comment_ref")
         .values_list("comment_id", "action", "to_status")

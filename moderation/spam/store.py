@@ -1,34 +1,36 @@
-"""The newest SpamModel, loaded once per process and swapped when another is saved.
+"""The spam model in use, loaded once per process and swapped the moment another is.
 
-Every web node reads the same rows. A process keeps the model it loaded (or that there
-is none) and, at most every ``SPAM_MODEL_CHECK_SECONDS``, asks the database for the
-newest model's id (one indexed query); only a different id loads the row again. So a
-training in one process (the admin's button, cron on another machine) reaches every
-process within that time, and the process that trained uses its model at once. (Asking
-on every submission while there is no model would cost each one a query, on exactly
-the sites too small to have a model.)
+Every web node reads the same rows. On every assessment a process asks the database which
+model is in use and whether its filing to spam is paused (one indexed query on a table of
+a few rows); only a different model id loads the row again. So a model put to use, or
+withdrawn, by a training anywhere (the admin's button, cron, the worker) or paused by the
+drift guard in another process takes effect in every process at the next comment.
 
-Loading reads JSON numbers and raw little-endian arrays (``numpy.frombuffer``) and
-checks them: no pickle, no ``numpy.load``, nothing in a row can name code to run.
+Loading reads JSON numbers and raw little-endian arrays (``array.array``) and checks them:
+no pickle, nothing in a row can name code to run. Nothing here imports NumPy, SciPy or
+scikit-learn: a web worker scores with plain Python over the stored weights.
 """
 
 import logging
 import math
+import sys
 import threading
-import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from array import array
+from dataclasses import dataclass, replace
 
-import numpy as np
-from django.conf import settings
+from django.db import connection
 
 from ..models import SpamModel
+from .features import Featuriser
 from .sample import Sample
 
-if TYPE_CHECKING:
-    from .features import Featuriser
-
 logger = logging.getLogger(__name__)
+# Which model is in use, and is its filing paused: asked on every assessment, as written
+# SQL (the ORM would build the same statement each time) over the partial index.
+IN_USE = (
+    f"SELECT id, drift_at FROM {SpamModel._meta.db_table} "  # noqa: S608 - our table
+    "WHERE put_to_use ORDER BY id DESC LIMIT 1"
+)
 
 
 @dataclass(frozen=True)
@@ -36,51 +38,75 @@ class LoadedModel:
     id: int
     spam_count: int
     legitimate_count: int
-    featuriser: "Featuriser"
-    weights: np.ndarray
+    featuriser: Featuriser
+    weights: array  # float32, one per column of the feature space
     intercept: float
     calibration: tuple[float, float]
     spam_threshold: float
     hold_threshold: float
+    expected_filed: float = 0.0  # the share of comments cross-validation filed as spam
+    paused: bool = False  # the drift guard: hold instead of filing to spam
 
     @property
     def decision_count(self) -> int:
         return self.spam_count + self.legitimate_count
 
-    def probabilities(self, samples: list[Sample]) -> np.ndarray:
-        scores = self.featuriser.transform(samples) @ self.weights + self.intercept
+    def raw_score(self, sample: Sample) -> float:
+        weights = self.weights
+        row = self.featuriser.row(sample)
+        return sum(value * weights[column] for column, value in row.items()) + self.intercept
+
+    def calibrated(self, score: float) -> float:
         a, b = self.calibration
-        return 1.0 / (1.0 + np.exp(-(a * scores + b)))
+        z = a * score + b
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
     def probability(self, sample: Sample) -> float:
-        positions, values = self.featuriser.row(sample)
-        score = float(values @ self.weights[positions]) + self.intercept
-        a, b = self.calibration
-        return 1.0 / (1.0 + math.exp(-(a * score + b)))
+        return self.calibrated(self.raw_score(sample))
+
+    def probabilities(self, samples: list[Sample]) -> list[float]:
+        return [self.probability(sample) for sample in samples]
+
+    def weighed_words(self, sample: Sample, limit: int = 6) -> list[list]:
+        """The words (and facts about the comment) that pushed its score up most:
+        ``[["viagra", 1.93], …]``, for the moderators' review."""
+        found = self.featuriser.contributions(sample, self.weights)
+        top = sorted(found.items(), key=lambda item: item[1], reverse=True)[:limit]
+        return [[word, round(weight, 3)] for word, weight in top if weight > 0]
 
 
-def _finite(*numbers) -> bool:
-    return all(isinstance(n, int | float) and math.isfinite(n) for n in numbers)
+def _little_endian(kind: str, data: bytes) -> array:
+    values = array(kind)
+    values.frombytes(data)
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
 
 
 def load(row: SpamModel) -> LoadedModel:
     """A usable model from a stored row, or ValueError if the row is not one of ours."""
-    from .features import Featuriser  # scikit-learn: imported once there is a model
-
     featuriser = Featuriser(row.features)
-    index = np.frombuffer(bytes(row.weight_index), dtype="<i4")
-    values = np.frombuffer(bytes(row.weight_value), dtype="<f4")
+    index_bytes, value_bytes = bytes(row.weight_index), bytes(row.weight_value)
+    if len(index_bytes) % 4 or len(value_bytes) % 4:
+        raise ValueError("spam model: weights of a length that is not whole numbers")
+    index = _little_endian("i", index_bytes)
+    values = _little_endian("f", value_bytes)
     if len(index) != len(values):
         raise ValueError("spam model: weights and their positions differ in length")
-    if len(index) and (index.min() < 0 or index.max() >= featuriser.n_features):
+    if len(index) and (min(index) < 0 or max(index) >= featuriser.n_features):
         raise ValueError("spam model: a weight outside the feature space")
-    if not np.isfinite(values).all():
+    if not all(math.isfinite(v) for v in values):
         raise ValueError("spam model: a weight that is not a number")
     numbers = (row.intercept, row.calibration_a, row.calibration_b)
-    if not _finite(*numbers, row.spam_threshold, row.hold_threshold):
+    if not all(
+        isinstance(n, int | float) and math.isfinite(n)
+        for n in (*numbers, row.spam_threshold, row.hold_threshold)
+    ):
         raise ValueError("spam model: a parameter that is not a number")
-    weights = np.zeros(featuriser.n_features, dtype=np.float32)
-    weights[index] = values
+    weights = array("f", bytes(4 * featuriser.n_features))
+    for column, value in zip(index, values, strict=True):
+        weights[column] = value
+    expected = (row.evaluation or {}).get("filed_share", 0.0)
     return LoadedModel(
         id=row.pk,
         spam_count=row.spam_count,
@@ -91,63 +117,55 @@ def load(row: SpamModel) -> LoadedModel:
         calibration=(float(row.calibration_a), float(row.calibration_b)),
         spam_threshold=float(row.spam_threshold),
         hold_threshold=float(row.hold_threshold),
+        expected_filed=float(expected) if isinstance(expected, int | float) else 0.0,
+        paused=row.drift_at is not None,
     )
 
 
 class _Current:
-    """This process's model and when the database was last asked for a newer one."""
+    """This process's model, checked against the database on every use."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.model: LoadedModel | None = None
         self.refused: int | None = None  # the id of a row that failed to load
-        self.checked_at = -math.inf
 
     def get(self) -> LoadedModel | None:
-        now = time.monotonic()
-        if now - self.checked_at < settings.SPAM_MODEL_CHECK_SECONDS:
-            return self.model
+        with connection.cursor() as cursor:
+            cursor.execute(IN_USE)
+            newest = cursor.fetchone()
         with self.lock:
-            newest = SpamModel.objects.order_by("-id").values_list("id", flat=True).first()
             if newest is None:
                 self.model = None
-            elif newest == self.refused:
-                pass
-            elif self.model is None or self.model.id != newest:
+                return None
+            pk, drift_at = newest
+            if pk == self.refused:
+                return None
+            if self.model is None or self.model.id != pk:
                 try:
-                    self.model, self.refused = load(SpamModel.objects.get(pk=newest)), None
-                except ValueError:
+                    self.model, self.refused = load(SpamModel.objects.get(pk=pk)), None
+                except (ValueError, SpamModel.DoesNotExist):
                     # A row we cannot trust turns the filter off; the other rules decide.
-                    logger.exception("Spam filter #%s not loaded; the filter is off", newest)
-                    self.model, self.refused = None, newest
-            self.checked_at = now
+                    logger.exception("Spam filter #%s not loaded; the filter is off", pk)
+                    self.model, self.refused = None, pk
+                    return None
+            if self.model.paused != (drift_at is not None):
+                self.model = replace(self.model, paused=drift_at is not None)
             return self.model
 
     def forget(self) -> None:
         with self.lock:
-            self.model, self.refused, self.checked_at = None, None, -math.inf
-
-    def look_again_if_off(self) -> None:
-        with self.lock:
-            if self.model is None:
-                self.checked_at = -math.inf
+            self.model, self.refused = None, None
 
 
 _current = _Current()
 
 
 def current() -> LoadedModel | None:
-    """The newest trained model, or None while the filter is off (no model yet)."""
+    """The model in use (one query), or None while the filter is off."""
     return _current.get()
 
 
 def forget() -> None:
-    """Drop this process's model: the next ``current()`` asks the database."""
+    """Drop this process's loaded model: the next ``current()`` loads it again."""
     _current.forget()
-
-
-def trained_here() -> None:
-    """A model was saved in this transaction: where the filter is off, the next
-    ``current()`` asks the database at once and finds it (a retrain replaces a working
-    model when the transaction commits, ``forget``)."""
-    _current.look_again_if_off()

@@ -1,17 +1,22 @@
-"""Training: cross-validate, pick the thresholds, fit on everything, save a SpamModel.
+"""Training: cross-validate, pick the thresholds, judge the model, fit, save a SpamModel.
 
-The classifier is logistic regression on the hashed features, fitted by scikit-learn's
-``SGDClassifier(loss="log_loss")`` with balanced class weights (ten times faster than
-liblinear here, for the same figures); its scores are calibrated into probabilities by
-Platt scaling fitted on the out-of-fold scores of the cross-validation (what
-``CalibratedClassifierCV(method="sigmoid", ensemble=False)`` does), so the figures we
-report and the calibration come from one pass.
+The one module that imports scikit-learn (and NumPy, SciPy): the commands, the admin's
+"Retrain now" and the worker call it; web processes scoring comments never import it.
 
-Cross-validation keeps each post's comments in one fold when there are enough posts:
-a new post's comments are what the filter meets next, and figures from comments of the
-posts it trained on would flatter it. The spam threshold is the lowest score at which at
-most ``MAX_LEGITIMATE_TO_SPAM`` of the legitimate comments went to spam in that
-cross-validation.
+The classifier is logistic regression on the hashed features of ``features.py``, fitted by
+scikit-learn's ``SGDClassifier(loss="log_loss")`` with balanced class weights; its scores
+are calibrated into probabilities by Platt scaling fitted on the out-of-fold scores of the
+cross-validation, so the figures we report and the calibration come from one pass.
+
+Folds (``_splits``): a new post's comments are what the filter meets next, so each post's
+comments stay in one fold (stratified group folds), but only when that leaves every fold
+meaningful: every training part holds at least half of each class, every test part some
+of each. When one post holds most decisions (a spam wave lands on one post), grouping
+would train two folds on a handful of comments; then the folds are stratified instead.
+
+The spam threshold is the lowest score at which at most ``THRESHOLD_TARGET`` of the
+legitimate comments went to spam out of fold. ``gates.judge`` then decides whether the
+model may act; it is saved either way, with its reasons.
 """
 
 import math
@@ -19,24 +24,25 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
+import scipy.sparse as sp
 from django.db import transaction
 from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.model_selection import LeaveOneGroupOut, StratifiedGroupKFold, StratifiedKFold
 
 from ..models import SpamModel
-from . import labels as labels_module
 from . import store
-from .features import DEFAULT_PARAMS, Featuriser, Sample
+from .features import DEFAULT_PARAMS, Featuriser
+from .sample import Sample
 
 MAX_LEGITIMATE_TO_SPAM = 0.01
-# Cross-validation on the posts trained on flatters a little; aim under the target.
+# Out-of-fold figures on the posts trained on flatter a little; aim under the target.
 THRESHOLD_TARGET = 0.005
 MIN_SPAM_THRESHOLD = 0.5
 DEFAULT_HOLD_THRESHOLD = 0.5
 FOLDS = 5
-ALPHA = 1e-5  # L2 regularisation; 1e-4 and liblinear's C=10 gave the same figures
+ALPHA = 1e-5  # L2 regularisation
 EPOCHS = 20
+TRAIN_FLOOR = 0.5  # a fold's training part holds at least this share of each class
 
 
 @dataclass
@@ -61,8 +67,23 @@ def _classifier() -> SGDClassifier:
     )  # fmt: skip
 
 
+def matrix(samples: list[Sample], params: dict | None = None) -> sp.csr_matrix:
+    """The samples' feature rows (``features.Featuriser.row``) as one sparse matrix."""
+    featuriser = Featuriser(params)
+    indptr, indices, values = [0], [], []
+    for row in featuriser.rows(samples):
+        columns = sorted(row)
+        indices.extend(columns)
+        values.extend(row[c] for c in columns)
+        indptr.append(len(indices))
+    return sp.csr_matrix(
+        (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32), indptr),
+        shape=(len(samples), featuriser.n_features),
+    )
+
+
 def _sigmoid(a: float, b: float, scores: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-(a * scores + b)))
+    return 1.0 / (1.0 + np.exp(-np.clip(a * scores + b, -700, 700)))
 
 
 def figures_at(probabilities, is_spam, threshold: float) -> dict:
@@ -81,6 +102,15 @@ def figures_at(probabilities, is_spam, threshold: float) -> dict:
     }
 
 
+def recall_at(probabilities, is_spam, share: float) -> float:
+    """The share of spam caught when at most ``share`` of the legitimate is flagged."""
+    legit = np.sort(probabilities[~is_spam])[::-1]
+    allowed = math.floor(share * len(legit) + 1e-9)
+    if allowed >= len(legit):
+        return 1.0
+    return float((probabilities[is_spam] > legit[allowed]).mean()) if is_spam.any() else 0.0
+
+
 def choose_spam_threshold(probabilities, is_spam, target: float = THRESHOLD_TARGET) -> float:
     """The lowest threshold at which at most ``target`` of the legitimate are flagged."""
     legit = np.sort(probabilities[~is_spam])[::-1]
@@ -92,93 +122,111 @@ def choose_spam_threshold(probabilities, is_spam, target: float = THRESHOLD_TARG
     return float(min(max(bound, MIN_SPAM_THRESHOLD), 0.999))
 
 
-def _splits(is_spam: np.ndarray, groups: np.ndarray | None, folds: int = FOLDS):
-    """Folds by post when there are at least three posts with decisions, else stratified."""
-    n_groups = len(set(groups.tolist())) if groups is not None else 0
+def _meaningful(splits, is_spam: np.ndarray) -> bool:
+    """Every training part holds at least TRAIN_FLOOR of each class, every test part both."""
+    for fit_on, score_on in splits:
+        for label in (True, False):
+            total = int((is_spam == label).sum())
+            if (is_spam[fit_on] == label).sum() < TRAIN_FLOOR * total:
+                return False
+            if not (is_spam[score_on] == label).any():
+                return False
+    return True
+
+
+def _splits(
+    is_spam: np.ndarray, groups: np.ndarray | None, folds: int = FOLDS, *, each_group=False
+):
+    """Stratified folds by post when every fold stays meaningful, else stratified folds;
+    ``each_group``: every group in turn is the test fold (leave-one-source-out)."""
     smallest = int(min(is_spam.sum(), (~is_spam).sum()))
+    if each_group and groups is not None:
+        splits = list(LeaveOneGroupOut().split(is_spam, is_spam, groups))
+        return splits, len(splits), True
+    n_groups = len(set(groups.tolist())) if groups is not None else 0
     if n_groups >= 3:
-        folds = min(folds, n_groups)
-        return list(GroupKFold(n_splits=folds).split(is_spam, is_spam, groups)), folds, True
-    folds = max(2, min(folds, smallest))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    return list(splitter.split(is_spam, is_spam)), folds, False
+        k = min(folds, n_groups)
+        splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=0)
+        splits = list(splitter.split(is_spam, is_spam, groups))
+        if _meaningful(splits, is_spam):
+            return splits, k, True
+    k = max(2, min(folds, smallest))
+    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=0)
+    return list(splitter.split(is_spam, is_spam)), k, False
 
 
 def cross_validate(
-    samples: list[Sample], is_spam, groups=None, *, params: dict | None = None, folds=FOLDS
+    samples: list[Sample],
+    is_spam,
+    groups=None,
+    *,
+    params: dict | None = None,
+    folds: int = FOLDS,
+    each_group: bool = False,
+    group_name: str = "post",
 ) -> Evaluation:
     is_spam = np.asarray(is_spam, dtype=bool)
     groups = np.asarray(groups) if groups is not None else None
-    matrix = Featuriser(params).transform(samples)
+    rows = matrix(samples, params)
     scores = np.zeros(len(samples))
-    splits, folds, grouped = _splits(is_spam, groups, folds)
-    for train, test in splits:
-        if len(set(is_spam[train].tolist())) < 2:  # a fold of one class cannot train
-            scores[test] = 0.0
-            continue
-        scores[test] = (
-            _classifier().fit(matrix[train], is_spam[train]).decision_function(matrix[test])
-        )
+    splits, folds, grouped = _splits(is_spam, groups, folds, each_group=each_group)
+    for fit_on, score_on in splits:
+        if len(set(is_spam[fit_on].tolist())) < 2:  # a group of one class left out
+            raise ValueError("a fold with one class only to train on")
+        model = _classifier().fit(rows[fit_on], is_spam[fit_on])
+        scores[score_on] = model.decision_function(rows[score_on])
     platt = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), is_spam)
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
     probabilities = _sigmoid(a, b, scores)
     evaluation = Evaluation(probabilities, is_spam, folds, grouped, (a, b))
     evaluation.spam_threshold = choose_spam_threshold(probabilities, is_spam)
     evaluation.hold_threshold = min(DEFAULT_HOLD_THRESHOLD, evaluation.spam_threshold)
+    at_spam = figures_at(probabilities, is_spam, evaluation.spam_threshold)
+    filed = (
+        at_spam["recall"] * at_spam["spam"] + at_spam["legitimate_flagged"] * at_spam["legitimate"]
+    )
     evaluation.figures = {
         "folds": folds,
         "grouped_by_post": grouped,
-        "at_spam": figures_at(probabilities, is_spam, evaluation.spam_threshold),
+        "split": f"each {group_name} held out"
+        if each_group
+        else f"by {group_name}"
+        if grouped
+        else "stratified",
+        "calibration_slope": round(a, 4),
+        "at_spam": at_spam,
         "at_hold": figures_at(probabilities, is_spam, evaluation.hold_threshold),
+        "filed_share": round(filed / len(is_spam), 4),
+        "curve": {
+            f"{share:g}": round(recall_at(probabilities, is_spam, share), 4)
+            for share in (0.005, 0.01, 0.02)
+        },
     }
     return evaluation
 
 
 def fit_weights(samples: list[Sample], is_spam, *, params: dict | None = None):
     """The final classifier on every sample: (sparse weight index, values, intercept)."""
-    featuriser = Featuriser(params)
-    model = _classifier().fit(featuriser.transform(samples), np.asarray(is_spam, dtype=bool))
+    model = _classifier().fit(matrix(samples, params), np.asarray(is_spam, dtype=bool))
     weights = model.coef_[0].astype(np.float32)
     index = np.flatnonzero(weights).astype("<i4")
     return index, weights[index].astype("<f4"), float(model.intercept_[0])
 
 
-@dataclass
-class TrainingResult:
-    spam_count: int
-    legitimate_count: int
-    minimum: int
-    seconds: float
-    model: SpamModel | None = None
+def fit_and_save(
+    *, samples: list[Sample], is_spam, groups, counts: tuple[int, int], actor, started: float
+) -> tuple[SpamModel, list[dict]]:
+    """Cross-validate, judge, fit and save one model; put it to use if it earned it."""
+    from . import gates  # the policy's rules: read only when training
 
-    @property
-    def enough(self) -> bool:
-        return min(self.spam_count, self.legitimate_count) >= self.minimum
-
-
-def train(*, actor=None, minimum: int | None = None) -> TrainingResult:
-    """Train on every moderator decision and save the model, if there are enough."""
-    started = time.perf_counter()
-    minimum = settings.SPAM_FILTER_MIN_EACH if minimum is None else minimum
-    rows = labels_module.training_set()
-    is_spam = np.array([row.is_spam for row in rows], dtype=bool)
-    result = TrainingResult(
-        spam_count=int(is_spam.sum()),
-        legitimate_count=int((~is_spam).sum()),
-        minimum=max(minimum, 2),
-        seconds=0.0,
-    )
-    if not result.enough:
-        result.seconds = time.perf_counter() - started
-        return result
-    samples = [row.sample for row in rows]
-    evaluation = cross_validate(samples, is_spam, [row.post_id for row in rows])
+    evaluation = cross_validate(samples, is_spam, groups)
+    evaluation.figures["rules"] = gates.rules_figures(samples, evaluation)
+    refusals = gates.judge(evaluation)
     index, values, intercept = fit_weights(samples, is_spam)
-    result.seconds = time.perf_counter() - started
     with transaction.atomic():
-        result.model = SpamModel.objects.create(
-            spam_count=result.spam_count,
-            legitimate_count=result.legitimate_count,
+        model = SpamModel.objects.create(
+            spam_count=counts[0],
+            legitimate_count=counts[1],
             features=dict(DEFAULT_PARAMS),
             weight_index=index.tobytes(),
             weight_value=values.tobytes(),
@@ -188,9 +236,14 @@ def train(*, actor=None, minimum: int | None = None) -> TrainingResult:
             spam_threshold=evaluation.spam_threshold,
             hold_threshold=evaluation.hold_threshold,
             evaluation=evaluation.figures,
-            seconds=round(result.seconds, 3),
+            seconds=round(time.perf_counter() - started, 3),
             trained_by=actor if actor is not None and actor.is_authenticated else None,
+            put_to_use=not refusals,
+            refusals=refusals,
         )
-        store.trained_here()  # the first model: used here at once
-        transaction.on_commit(store.forget)  # this process scores with it from now on
-    return result
+        transaction.on_commit(store.forget)
+    return model, refusals
+
+
+# The runs (light to import) keep their names here too: ``training.retrain_if_due()``.
+from .jobs import TrainingResult, retrain_if_due, train  # noqa: E402, F401

@@ -28,7 +28,7 @@ def test_without_a_model_the_page_says_the_filter_is_off(client, superuser):
     client.force_login(superuser)
     html = page(client)
     assert "The filter is off" in html and "at least 10 comments as spam" in html
-    assert "Decisions available now: 0 spam, 0 legitimate." in html
+    assert "Decisions by site moderators available now: 0 spam, 0 legitimate." in html
     assert "Retrain now" in html
 
 
@@ -40,7 +40,8 @@ def test_retrain_now_trains_and_the_page_shows_the_model(client, superuser, make
     assert model.trained_by == superuser
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == PAGE.format(PolicySettings.current().pk)
-    assert f"Saved spam filter #{model.pk}" in html  # the message
+    assert f"Spam filter #{model.pk} is in use now" in html  # the message
+    assert f"In use: spam filter #{model.pk}" in html
     assert f"from {model.decision_count} decisions" in html
     assert re.search(r"Spam at a score of <strong>0\.\d{3}</strong> \(from cross-valid", html)
     assert "recall" in html and "precision" in html

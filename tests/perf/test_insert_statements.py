@@ -73,11 +73,18 @@ def to_readers(outbox: list) -> list:
     return [message for message in outbox if message not in to_staff(outbox)]
 
 
+# The policy asks which spam model is in use (none here), so a model put to use or
+# withdrawn anywhere takes effect at the next comment in every process.
+SPAM_CHECK = 1
+# What the policy asks of every submission before anything is written.
+ASK = RATE_LIMIT + SPAM_CHECK
+
+
 def test_a_first_top_level_comment_from_an_anonymous_reader(post, count):
     comment, statements = count(post=post, author_email="new@example.org")
     assert comment.status == Comment.Status.PENDING
     # + the address's standing (one query), the new-thread lock, the next tree_id.
-    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2 + HELD_NOTICE, kinds(statements)
+    assert len(statements) == ASK + 1 + WRITE + 2 + HELD_NOTICE, kinds(statements)
     assert to_readers(mail.outbox) == []  # not returning, not asking: nothing to confirm
     assert len(to_staff(mail.outbox)) == 1  # the post's author hears that it waits
 
@@ -94,7 +101,7 @@ def test_a_reply_from_a_returning_reader_whose_link_is_pending(post, make, count
     assert len(to_readers(mail.outbox)) == 1  # one pending link per address: no second mail
     # + the standing, the thread's lock, one statement that makes room and reads the
     # parent's place; no link (the standing says one is pending); the staff's notices.
-    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2 + HELD_NOTICE, kinds(statements)
+    assert len(statements) == ASK + 1 + WRITE + 2 + HELD_NOTICE, kinds(statements)
 
 
 def test_the_confirmation_link_costs_one_statement_more(post, make, count):
@@ -103,7 +110,7 @@ def test_the_confirmation_link_costs_one_statement_more(post, make, count):
     assert len(to_readers(mail.outbox)) == 1
     # The reservation of the mail (insert or update the address's row) and its place in
     # the outbox are two statements.
-    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2 + HELD_NOTICE + 2, kinds(statements)
+    assert len(statements) == ASK + 1 + WRITE + 2 + HELD_NOTICE + 2, kinds(statements)
 
 
 def test_a_reply_from_a_confirmed_regular_is_approved(post, make, count):
@@ -111,7 +118,7 @@ def test_a_reply_from_a_confirmed_regular_is_approved(post, make, count):
     address_confirm(address="ruth@example.org")
     comment, statements = count(post=post, parent=parent, author_email="ruth@example.org")
     assert comment.status == Comment.Status.APPROVED
-    assert len(statements) == RATE_LIMIT + 1 + WRITE + 2, kinds(statements)
+    assert len(statements) == ASK + 1 + WRITE + 2, kinds(statements)
 
 
 def test_a_signed_in_reader(post, reader, count):
@@ -119,7 +126,7 @@ def test_a_signed_in_reader(post, reader, count):
     assert comment.author_email == reader.email
     # As an anonymous top-level comment (the account's address is read like a typed one),
     # and the account's author profile for its name.
-    assert len(statements) == RATE_LIMIT + 1 + 1 + WRITE + 2 + HELD_NOTICE, kinds(statements)
+    assert len(statements) == ASK + 1 + 1 + WRITE + 2 + HELD_NOTICE, kinds(statements)
 
 
 def test_the_posts_author_replying(post, author, make, count):
@@ -138,8 +145,8 @@ def test_without_a_rate_limit_or_held_first_comments(post, make, count):
     parent = make("Earlier.")
     comment, statements = count(post=post, parent=parent, author_email="new@example.org")
     assert comment.status == Comment.Status.APPROVED
-    # Nothing asks about the address: the write alone.
-    assert len(statements) == WRITE + 2, kinds(statements)
+    # Nothing asks about the address: the spam model check and the write alone.
+    assert len(statements) == SPAM_CHECK + WRITE + 2, kinds(statements)
 
 
 @pytest.fixture
@@ -197,7 +204,7 @@ def test_a_reply_through_the_form(form_reply):
     # The post and the parent; comment_submit's as above (a link is pending since the
     # first: no mail; the staff's notices of a held comment); the page of the thread to
     # send the writer to.
-    assert len(statements) == 2 + RATE_LIMIT + 1 + WRITE + 2 + HELD_NOTICE + 1, kinds(statements)
+    assert len(statements) == 2 + ASK + 1 + WRITE + 2 + HELD_NOTICE + 1, kinds(statements)
 
 
 def test_a_reply_through_the_form_builds_one_statement_with_the_orm(form_reply):

@@ -1,4 +1,5 @@
-"""k-fold cross-validation of the spam filter on a labelled CSV (nothing is saved)."""
+"""Cross-validation of the spam filter on a labelled CSV (nothing is saved): k folds, by
+group when one is named, or each group (source) in turn held out."""
 
 import csv
 import time
@@ -29,16 +30,27 @@ class Command(BaseCommand):
         parser.add_argument("--group-column", default="",
                             help="keep each group (post, video, source) in one fold")  # fmt: skip
         parser.add_argument("--folds", type=int, default=5)
+        parser.add_argument(
+            "--leave-one-group-out", action="store_true",
+            help="each group (source) in turn is the test fold; needs --group-column",
+        )  # fmt: skip
 
     def handle(self, *args, **options):
         samples, labels, groups = self._read(options)
         spam = sum(labels)
         if min(spam, len(labels) - spam) < 2:
             raise CommandError("The file needs at least two spam and two legitimate rows.")
+        if options["leave_one_group_out"] and not options["group_column"]:
+            raise CommandError("--leave-one-group-out needs --group-column.")
         started = time.perf_counter()
-        evaluation = cross_validate(
-            samples, labels, groups if options["group_column"] else None, folds=options["folds"]
-        )
+        try:
+            evaluation = cross_validate(
+                samples, labels, groups if options["group_column"] else None,
+                folds=options["folds"], each_group=options["leave_one_group_out"],
+                group_name=options["group_column"] or "group",
+            )  # fmt: skip
+        except ValueError as error:
+            raise CommandError(f"Cannot cross-validate this file: {error}.") from error
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"{len(labels):,} comments: {spam:,} spam, {len(labels) - spam:,} legitimate"
