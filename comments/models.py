@@ -110,7 +110,7 @@ class Comment(MPTTModel):
     # The kinds of those reasons (["first", "links"]), for the queue's reason filter: kept
     # by PostgreSQL from status_reasons, so every writer (the form, imports, COPY, a raw
     # UPDATE) keeps it right, and indexed for held comments. The SQL function is
-    # migration 0011's.
+    # migration 0012's.
     status_reason_kinds = models.GeneratedField(
         expression=models.Func(
             "status_reasons",

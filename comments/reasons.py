@@ -5,7 +5,7 @@ The policy (``moderation.policy``), the spam filter and imports store each reaso
 ``{"kind": "links", "detail": {"count": 3}}`` or
 ``{"kind": "spamscore", "detail": {"score": 0.97, "decisions": 2000}}``. PostgreSQL keeps
 the kinds in ``Comment.status_reason_kinds`` for the queue's filter (the SQL function is
-migration 0011's). Code that decides reads ``kind`` and ``detail``; ``describe`` makes the
+migration 0012's). Code that decides reads ``kind`` and ``detail``; ``describe`` makes the
 words, in the language active when the page is rendered.
 """
 

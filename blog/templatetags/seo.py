@@ -5,8 +5,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from core.pagination import comment_page_number
+
 from .. import seo
-from ..pagination import comment_page_number
 
 register = template.Library()
 

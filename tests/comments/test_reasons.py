@@ -1,5 +1,5 @@
 """Reasons are data: the policy stores kinds and details, words are made when shown, and
-the sentences stored before are converted by migration comments 0011."""
+the sentences stored before are converted by migration comments 0012."""
 
 import re
 from pathlib import Path
@@ -101,7 +101,7 @@ def test_no_code_parses_reason_sentences():
     for app in ("core", "blog", "comments", "moderation", "porting"):
         for path in sorted((ROOT / app).rglob("*.py")):
             if "migrations" in path.parts:
-                continue  # 0011 converts the sentences stored before, once
+                continue  # 0012 converts the sentences stored before, once
             for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
                 if "reason" in line.lower() and PARSING.search(line):
                     found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")

@@ -83,7 +83,7 @@ WHERE jsonb_typeof(status_reasons) = 'array'
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0010_comment_pending_tree_kinds"),
+        ("comments", "0011_confirmation_mail"),
     ]
 
     operations = [
