@@ -76,7 +76,9 @@ class PostCommentsFeed(Feed):
         return items
 
     def _writer(self, item) -> str:
-        badge = {"author": _("Author"), "moderator": _("Moderator")}.get(item.role)
+        badge = {"author": _("Author"), "moderator": _("Moderator"), "team": _("Team")}.get(
+            item.role
+        )
         return f"{item.label} · {badge}" if badge else item.label
 
     def item_title(self, item):
