@@ -198,6 +198,8 @@ COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
 # signed cookie of this name for this long; pages for them are never shared or cached.
 COMMENTS_OWN_COOKIE_NAME = "comments_mine"
 COMMENTS_OWN_COOKIE_AGE = 14 * 24 * 3600
+# The same text from the same writer on one post within this is a repeat (comments.once).
+COMMENTS_REPEAT_WINDOW_MINUTES = env.int("COMMENTS_REPEAT_WINDOW_MINUTES", default=30)
 BLOG_COMMENT_PAGES = "comments.thread.page_count"  # ?cpage= past the last page redirects
 COMMENTS_ORDER = env("COMMENTS_ORDER", default="oldest")  # or "newest": top-level threads
 # purge_comment_addresses blanks address hashes and user agents older than this.
