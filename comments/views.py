@@ -59,7 +59,13 @@ def _closed_page(request, post, *, parent=None, kept_text: str = "", status: int
     return render(
         request,
         "comments/comment_form_page.html",
-        {"post": post, "parent": parent, "closed": True, "kept_text": kept_text},
+        {
+            "post": post,
+            "parent": parent,
+            "parent_label": label_of(parent) if parent else "",  # "Reply to <name>", never blank
+            "closed": True,
+            "kept_text": kept_text,
+        },
         status=status,
     )
 

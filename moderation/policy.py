@@ -105,11 +105,21 @@ def count_attempt(*, post, user, ip_hash: str) -> None:
         # After the lock, so this statement sees every earlier attempt from the address.
         recent = _count_and_record(cursor, ip_hash=ip_hash, now=now)
     if recent >= limit:
+        # Counted per address, not per person: readers behind one workplace or phone network
+        # share it, so the message says what was counted, never "you have sent".
         raise SubmissionRefused(
-            _("You have sent %(count)d comments in the last minute. Please wait a minute "
-              "and try again; your text is still here.") % {"count": recent},
+            ngettext(
+                "%(count)d comment was sent from your network address in the last minute, "
+                "which may be shared with other people (a workplace, a phone network). Please "
+                "wait a minute and try again; your text is still here.",
+                "%(count)d comments were sent from your network address in the last minute, "
+                "which may be shared with other people (a workplace, a phone network). Please "
+                "wait a minute and try again; your text is still here.",
+                recent,
+            )
+            % {"count": recent},
             retry_after=60,
-        )  # fmt: skip
+        )
 
 
 def _count_and_record(cursor, *, ip_hash: str, now) -> int:
