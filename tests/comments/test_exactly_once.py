@@ -187,3 +187,41 @@ def test_a_repeat_counts_against_the_rate_limit(post):
     ruth.post(post_url(post), {"body": "Once."})
     ruth.post(post_url(post), {"body": "Once."})
     assert SubmissionAttempt.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_stores_one_comment():
+    """Two submissions of one form at once (a double click, a retrying proxy): the writer's
+    lock lets one check and store while the other waits, then finds it."""
+    import threading
+
+    from django.db import connection
+
+    from comments.services import Submission
+    from tests.factories import PostFactory
+
+    post = PostFactory()
+    key = once.new_key()
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        try:
+            start.wait()
+            once.comment_submit_once(
+                post=post, submission=Submission(body="Clicked twice."), key=key,
+                ip="198.51.100.1",
+            )  # fmt: skip
+            outcomes.append("stored")
+        except once.AlreadyPosted:
+            outcomes.append("already posted")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["already posted"] * 3 + ["stored"]
+    assert Comment.objects.filter(body="Clicked twice.").count() == 1
