@@ -99,7 +99,7 @@ class Series(TagBase):
         return series
 
     def save(self, *args, **kwargs):
-        self.name = clean_series_name(self.name)
+        self.name = clean_series_name(self.name) or self.name.strip()  # "#" alone stays
         renamed = getattr(self, "_stored_name", self.name) != self.name
         if not self.slug or renamed:
             self.reslug()

@@ -111,3 +111,5 @@ def test_a_renamed_series_slug_follows_and_the_old_one_redirects(client, db):
     response = client.get("/series/msblog/")
     assert response.status_code == 301 and response["Location"] == "/series/ms-blog/"
     assert client.get("/series/ms-blog/").status_code == 200
+    feed = client.get("/series/msblog/feed/")
+    assert feed.status_code == 301 and feed["Location"] == "/series/ms-blog/feed/"
