@@ -18,7 +18,7 @@ from blog.dbcopy import copy_objects, insert_object
 from . import identity, tree
 from .limits import MAX_NAME
 from .models import Comment, CommentRevision
-from .permissions import badge_on_post, role_on_post  # noqa: F401 - imported from here
+from .permissions import badge_on_post
 from .policy import after_insert, after_insert_many, assess, count_attempt
 from .text import clean_input, clean_line, normalise_whitespace, render_comment
 from .validation import validate_text
