@@ -2,12 +2,16 @@
 
 import datetime
 
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -15,8 +19,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .charts import views_chart
-from .models import AuthorProfile, Post, PostDailyViews, Series
-from .permissions import can_edit_any_post, may_see_post
+from .models import AuthorProfile, Post, PostDailyViews, Series, clean_series_name
+from .permissions import can_edit_any_post, is_active_staff, may_see_post
+from .series import manages_all_series, may_manage_series, name_problem, series_merge, series_rename
 
 CHART_DAYS = 42
 
@@ -104,11 +109,89 @@ class PostAdmin(admin.ModelAdmin):
         return views_chart([(date, counts.get(date, 0)) for date in dates])
 
 
+class SeriesForm(forms.ModelForm):
+    class Meta:
+        model = Series
+        fields = ["name", "description"]
+        help_texts = {"name": _("As shown after the #, e.g. ResearchSpeak (a # typed is dropped).")}
+
+    def clean_name(self) -> str:
+        name = clean_series_name(self.cleaned_data["name"])
+        if problem := name_problem(name, series=self.instance if self.instance.pk else None):
+            raise forms.ValidationError(problem)
+        return name
+
+
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "description"]
+    """Series as moderators tidy them: rename (the slug follows) and merge duplicates, both
+    through ``blog.series``. Authors may do so for series only their own posts use."""
+
+    form = SeriesForm
+    list_display = ["hashtag", "slug", "post_count", "description"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["slug", "former_slugs"]
+    actions = ["merge_series"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(posts=Count("tagged_items"))
+
+    @admin.display(description=_("series"), ordering="name")
+    def hashtag(self, obj) -> str:
+        return obj.hashtag
+
+    @admin.display(description=_("posts"), ordering="posts")
+    def post_count(self, obj) -> int:
+        return obj.posts
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        user = request.user
+        if obj is not None:
+            return may_manage_series(user, obj)
+        return manages_all_series(user) or (
+            is_active_staff(user) and user.has_perm("blog.change_post")
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change and "name" in form.changed_data:
+            renamed = series_rename(series=obj, name=obj.name, actor=request.user)
+            obj.slug, obj.former_slugs = renamed.slug, renamed.former_slugs
+            obj._stored_name = renamed.name
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Merge the selected series into one"), permissions=["change"])
+    def merge_series(self, request, queryset):
+        chosen = list(queryset.order_by("name"))
+        if len(chosen) < 2:
+            self.message_user(request, _("Select two or more series to merge."), messages.WARNING)
+            return None
+        into = next((s for s in chosen if str(s.pk) == request.POST.get("into")), None)
+        if into is None:
+            return TemplateResponse(
+                request,
+                "admin/blog/series/merge.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Merge series"),
+                    "opts": self.model._meta,
+                    "chosen": chosen,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        try:
+            kept = series_merge(merged=chosen, into=into, actor=request.user)
+        except PermissionDenied as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return None
+        # Names as typed: "Research Speak" and "ResearchSpeak" are one hashtag.
+        names = ", ".join(f"“{s.name}”" for s in chosen if s.pk != kept.pk)
+        self.message_user(
+            request,
+            _("Merged %(names)s into %(kept)s: its posts moved, the merged series are gone.")
+            % {"names": names, "kept": kept.hashtag},
+            messages.SUCCESS,
+        )
+        return None
 
 
 @admin.register(AuthorProfile)

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -78,6 +79,17 @@ class LatestPostsFeed(SiteFeed):
 
 
 class SeriesFeed(LatestPostsFeed):
+    def __call__(self, request, *args, **kwargs):
+        slug = kwargs.get("slug", "")
+        if not Series.objects.filter(slug=slug).exists():
+            # A slug the series had before a rename or a merge: feed readers follow a 301.
+            renamed = Series.objects.filter(former_slugs__contains=[slug]).first()
+            if renamed is not None:
+                return HttpResponsePermanentRedirect(
+                    reverse("blog:series_feed", kwargs={"slug": renamed.slug})
+                )
+        return super().__call__(request, *args, **kwargs)
+
     def get_object(self, request, slug):
         return get_object_or_404(Series, slug=slug)
 

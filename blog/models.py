@@ -5,11 +5,12 @@ import re
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -41,8 +42,35 @@ def refuse_line_breaks(instance, *fields: str) -> None:
         raise ValidationError(errors)
 
 
+def clean_series_name(name: str) -> str:
+    """A series' name as stored: people type it as the site shows it ("#GenzymeSpeak"), so
+    leading ``#`` are dropped (the hashtag adds one), with surrounding spaces."""
+    return fold_lines(name).strip().lstrip("#").strip()
+
+
+class SeriesQuerySet(models.QuerySet):
+    def in_use(self):
+        """Series with at least one published post: what lists, the subscribe page and the
+        sitemap offer. An empty series (only drafts, or none left after a merge) would
+        lead to an empty page. Its newest published post, one short walk down the
+        (status, published_at) index per series: EXISTS became a hash join of every post
+        with every tag (55 ms at 10,000 posts, 0.4 ms so)."""
+        newest = (
+            Post.objects.published()
+            .filter(tags=models.OuterRef("pk"))
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        return self.alias(newest=models.Subquery(newest)).filter(newest__isnull=False)
+
+
 class Series(TagBase):
-    """A series of posts, shown as a hashtag (#ResearchSpeak) with a one-line explanation."""
+    """A series of posts, shown as a hashtag (#ResearchSpeak) with a one-line explanation.
+
+    Names are unique whatever their case and never start with ``#``; the slug follows the
+    name (a rename re-slugs, and the slugs it had are kept in ``former_slugs`` to redirect).
+    Renames and merges: ``blog.series``.
+    """
 
     description = models.CharField(
         _("description"),
@@ -50,11 +78,50 @@ class Series(TagBase):
         blank=True,
         help_text=_("One line shown on the series page, e.g. “A post for people who work at …”"),
     )
+    former_slugs = ArrayField(
+        models.CharField(max_length=100), default=list, blank=True, editable=False
+    )
+
+    objects = SeriesQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("series")
         verbose_name_plural = _("series")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="series_name_unique_in_any_case")
+        ]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        series = super().from_db(db, field_names, values)
+        series._stored_name = series.__dict__.get("name")
+        return series
+
+    def save(self, *args, **kwargs):
+        self.name = clean_series_name(self.name) or self.name.strip()  # "#" alone stays
+        renamed = getattr(self, "_stored_name", self.name) != self.name
+        if not self.slug or renamed:
+            self.reslug()
+        super().save(*args, **kwargs)
+        self._stored_name = self.name
+
+    def reslug(self) -> None:
+        """The slug of the name: ``msblog``, or ``msblog-2`` while another series holds
+        that; an earlier slug is kept to redirect from."""
+        base = self.slugify(self.name)
+        taken = set(
+            Series.objects.filter(slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        if self.slug and self.slug != slug and self.slug not in self.former_slugs:
+            self.former_slugs = [*self.former_slugs, self.slug]
+        self.slug = slug
 
     def get_absolute_url(self) -> str:
         return reverse("blog:series", kwargs={"slug": self.slug})
@@ -66,8 +133,8 @@ class Series(TagBase):
     def slugify(self, tag, i=None):
         # taggit's slug of a name without letters or digits ("#!") is empty, and an empty
         # slug has no URL: every page showing the hashtag would fail to render.
-        slug = slugify(tag, allow_unicode=True) or "series"
-        return slug if i is None else f"{slug}_{i}"
+        slug = slugify(tag, allow_unicode=True)[:90].strip("-") or "series"
+        return slug if i is None else f"{slug}-{i}"
 
 
 class TaggedPost(GenericTaggedItemBase):
@@ -92,6 +159,11 @@ class PostSeriesManager(_TaggableManager):
     list page. Here the query is only described (the ORM's deferred filter, as its own
     related managers do) and built if someone runs or chains on it.
     """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        # Names as people type them ("#MSBlog, #msblog") are the series' stored names.
+        names = (clean_series_name(tag) if isinstance(tag, str) else tag for tag in tags)
+        return super()._to_tag_model_instances([tag for tag in names if tag != ""], tag_kwargs)
 
     def get_queryset(self, extra_filters=None):
         if self.instance is None or extra_filters:  # Post.tags, and the prefetch's query

@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import InterfaceError, OperationalError, connection, connections
 from django.db.models import F, Value
 from django.db.models.functions import Replace
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -222,14 +222,20 @@ def _post_detail(request, slug):
 
 @require_safe
 def series_detail(request, slug):
-    series = get_object_or_404(Series, slug=slug)
+    series = Series.objects.filter(slug=slug).first()
+    if series is None:
+        # A slug the series had before a rename or a merge (blog.series).
+        renamed = Series.objects.filter(former_slugs__contains=[slug]).first()
+        if renamed is None:
+            raise Http404("No such series")
+        return HttpResponsePermanentRedirect(renamed.get_absolute_url())
     page = _page(request, Post.objects.published().for_listing().filter(tags=series))
     return render(request, "blog/series_detail.html", {"series": series, "page": page})
 
 
 @require_safe
 def series_list(request):
-    return render(request, "blog/series_list.html", {"series_list": Series.objects.all()})
+    return render(request, "blog/series_list.html", {"series_list": Series.objects.in_use()})
 
 
 @require_safe
@@ -305,7 +311,7 @@ def search(request):
 def subscribe(request):
     """What the menu's "Feed" opens: a page a person can read, that explains feeds and
     links them (the Atom itself stays at its own address for feed readers)."""
-    return render(request, "blog/subscribe.html", {"series_list": Series.objects.all()})
+    return render(request, "blog/subscribe.html", {"series_list": Series.objects.in_use()})
 
 
 def robots_txt(request):

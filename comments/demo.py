@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 
 from .identity import account_name
 from .models import Comment
-from .services import comment_create_as_is, role_on_post
+from .permissions import badge_on_post
+from .services import comment_create_as_is
 
 _DATA = Path(__file__).parent / "demo_data" / "threads.toml"
 # Post slug → its comments as (key, parent key, name, text, quote, status).
@@ -59,7 +60,7 @@ def seed_comments(posts: dict) -> int:
                 if user
                 else (f"{name.lower().replace(' ', '.')}@example.org" if name else ""),
                 user=user,
-                role=role_on_post(user, post) if user else "",
+                role=badge_on_post(user, post) if user else "",
             )
             created += 1
     return created

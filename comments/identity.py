@@ -80,10 +80,10 @@ def commenter(user, post) -> dict | None:
     reader without an account (the form asks for a name)."""
     if user is None or not user.is_authenticated:
         return None
-    from .permissions import role_on_post
+    from .permissions import badge_on_post
 
-    role = role_on_post(user, post)
-    badges = {"author": _("Author"), "moderator": _("Moderator")}
+    role = badge_on_post(user, post)
+    badges = {"author": _("Author"), "moderator": _("Moderator"), "team": _("Team")}
     return {"name": account_name(user), "role": role, "badge": badges.get(role, "")}
 
 

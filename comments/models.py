@@ -96,7 +96,12 @@ class Comment(MPTTModel):
     role = models.CharField(
         max_length=10,
         blank=True,
-        choices=[("", _("Reader")), ("author", _("Author")), ("moderator", _("Moderator"))],
+        choices=[
+            ("", _("Reader")),
+            ("author", _("Author")),
+            ("moderator", _("Moderator")),
+            ("team", _("Team")),
+        ],
     )
     body = models.TextField(_("comment"))
     body_html = models.TextField(editable=False, default="")

@@ -35,6 +35,22 @@ def role_on_post(user, post) -> str:
     return ""
 
 
+def is_team(user) -> bool:
+    """Of the blog's team: active staff (its authors, moderators and other staff), whose
+    account vouches for them on every post, not only on their own."""
+    return is_active_staff(user)
+
+
+def badge_on_post(user, post) -> str:
+    """The badge a comment by ``user`` on ``post`` carries: "author" (the post's own),
+    "moderator", "team" (staff who write for the blog, on a post they did not write) or
+    "". Unlike ``role_on_post``, "team" grants no power over the post's comments."""
+    role = role_on_post(user, post)
+    if not role and is_team(user):
+        return "team"
+    return role
+
+
 def can_moderate_post(user, post) -> bool:
     """May act on the comments of ``post``: its author or a moderator, active staff only."""
     return is_active_staff(user) and role_on_post(user, post) != ""

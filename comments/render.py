@@ -25,6 +25,7 @@ class Words:
     anonymous: str
     author: str
     moderator: str
+    team: str
     awaiting: str
     not_published: str
     moderator_reason: str
@@ -61,6 +62,7 @@ class Words:
             anonymous=escape(_("Anonymous")),
             author=escape(_("Author")),
             moderator=escape(_("Moderator")),
+            team=escape(_("Team")),
             awaiting=escape(_("Awaiting moderation")),
             not_published=escape(_("Not published")),
             moderator_reason=escape(_("A moderator did not publish this comment. Their reason:")),
@@ -128,7 +130,7 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         classes += " comment-pending"
     elif entry.own_refused:
         classes += " comment-refused"
-    if role in ("author", "moderator"):
+    if role in ("author", "moderator", "team"):
         classes += f" comment-by-{role}"
     parts = [
         f'<li id="comment-{pk}" class="{classes}"{opening}>'
@@ -140,6 +142,8 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         parts.append(f' <span class="badge badge-author">{words.author}</span>')
     elif role == "moderator":
         parts.append(f' <span class="badge badge-moderator">{words.moderator}</span>')
+    elif role == "team":
+        parts.append(f' <span class="badge badge-team">{words.team}</span>')
     parts.append(
         f' <a class="comment-permalink" href="{words.permalink_prefix}{pk}/"'
         f' title="{words.link_title}"><time datetime="{entry.iso_time}">{entry.local_time_html}'

@@ -18,7 +18,7 @@ from core.dbcopy import copy_objects, insert_object
 from . import identity, tree
 from .limits import MAX_NAME
 from .models import Comment, CommentRevision
-from .permissions import role_on_post
+from .permissions import badge_on_post
 from .policy import after_insert, after_insert_many, assess, count_attempt
 from .text import clean_input, clean_line, normalise_whitespace, render_comment
 from .validation import validate_text
@@ -113,7 +113,7 @@ def comment_submit(
         author_name=name,
         author_email=(submission.author_email or (user.email if user else "")).strip(),
         user=user,
-        role=role_on_post(user, post),
+        role=badge_on_post(user, post),
         body=body,
         quote=quote,
         ip_hash=ip_hash,

@@ -11,5 +11,6 @@ urlpatterns = [
     path("token/", views.csrf_token, name="token"),
     path("<int:pk>/", views.permalink, name="permalink"),
     path("<int:pk>/reply/", views.reply, name="reply"),
+    path("feed/", public(feeds.SiteCommentsFeed()), name="site_feed"),
     path("feed/<slug:slug>/", public(feeds.PostCommentsFeed()), name="feed"),
 ]

@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE, get_token
 from django.shortcuts import get_object_or_404, render
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -17,13 +18,14 @@ from blog.models import Post
 from blog.reading import published_post_by_id
 from config.csrf import same_origin_or_token
 
+from . import once
 from .addresses import is_confirmed
 from .forms import CommentForm
 from .identity import commenter
 from .models import Comment
 from .policy import SubmissionRefused, count_attempt, explain_hold, policy_summary
 from .reasons import Kind, reason
-from .services import PARENT_UNAVAILABLE, Submission, comment_submit, hash_ip
+from .services import PARENT_UNAVAILABLE, Submission, hash_ip
 from .thread import label_of, own_pending_ids, page_of, remember_own, visible_comment
 
 logger = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ def comment_url(comment: Comment, page: int | None) -> str:
     return f"{comment.post.get_absolute_url()}{query}#comment-{comment.pk}"
 
 
-def _form_page(request, post, form, *, parent=None, status=200):
+def _form_page(request, post, form, *, parent=None, status=200, repeat_url: str = ""):
     return render(
         request,
         "comments/comment_form_page.html",
@@ -47,6 +49,8 @@ def _form_page(request, post, form, *, parent=None, status=200):
             "parent_label": label_of(parent) if parent else "",
             "commenter": commenter(request.user, post),
             "policy_summary": policy_summary(),
+            "once_key": once.form_key(request),
+            "repeat_url": repeat_url,  # the comment this one repeats (once.AlreadyPosted)
         },
         status=status,
     )
@@ -57,7 +61,13 @@ def _closed_page(request, post, *, parent=None, kept_text: str = "", status: int
     return render(
         request,
         "comments/comment_form_page.html",
-        {"post": post, "parent": parent, "closed": True, "kept_text": kept_text},
+        {
+            "post": post,
+            "parent": parent,
+            "parent_label": label_of(parent) if parent else "",  # "Reply to <name>", never blank
+            "closed": True,
+            "kept_text": kept_text,
+        },
         status=status,
     )
 
@@ -89,6 +99,26 @@ def _refused_page(request, post, form):
     except SubmissionRefused as refusal:
         return _throttled_page(request, post, form, refusal)
     return _form_page(request, post, form, status=400)
+
+
+def _already_posted(request, post, form, first: Comment, *, parent=None):
+    """The writer sent a comment they already posted (Back and Post again, a double
+    click): where they were writing, take them to it; elsewhere (the same words as a reply
+    to another comment), refuse with a link to it and keep the text."""
+    mine = own_pending_ids(request)
+    url = comment_url(first, page_of(first, mine=mine | {first.pk}))
+    if once.in_same_place(first, parent):
+        messages.info(request, _("You already posted this comment: here it is."))
+        response = HttpResponseRedirect(url)
+        if not request.user.is_authenticated and first.pk not in mine:
+            remember_own(request, response, first)
+        return response
+    form.add_error(
+        None,
+        _("You already posted this comment on this post, at %(time)s. It was not posted again.")
+        % {"time": localtime(first.submitted_at).strftime("%H:%M")},
+    )
+    return _form_page(request, post, form, parent=parent, status=409, repeat_url=url)
 
 
 def _undecodable_fields(request) -> list[str]:
@@ -153,14 +183,18 @@ def post_comment(request, post_id: int):
         honeypot=data["website"],
     )
     try:
-        comment = comment_submit(
+        comment = once.comment_submit_once(
             post=post,
             submission=submission,
+            key=once.key_from(request),
+            own=own_pending_ids(request),
             parent=parent,
             user=request.user,
             ip=request.META.get("REMOTE_ADDR", ""),
             user_agent=request.headers.get("User-Agent", ""),
         )
+    except once.AlreadyPosted as repeat:
+        return _already_posted(request, post, form, repeat.comment, parent=parent)
     except ValidationError as error:
         for field, messages_ in error.message_dict.items():
             for message in messages_:
@@ -252,6 +286,7 @@ def _csrf_failure(request, reason: str, post_id: int):
             "parent": parent,
             "parent_label": label_of(parent) if parent else "",
             "csrf_retry": True,
+            "once_key": once.form_key(request),
         },
         status=403,
     )

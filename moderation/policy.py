@@ -9,7 +9,7 @@ import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comments import permissions
 from comments.addresses import Standing, standing
@@ -30,8 +30,11 @@ THROTTLE_LOCK = 0x54687274  # "Thrt"
 
 
 def is_trusted(user, post) -> bool:
-    """Those who may moderate the post's comments: its author and moderators."""
-    return permissions.can_moderate_post(user, post)
+    """Those whose comments are published at once and never throttled: the post's author,
+    moderators, and the rest of the blog's team (staff who write for it), on every post.
+    A co-author replying on a colleague's post is no stranger to be held as a first
+    comment; their account vouches for them, as it does on their own posts."""
+    return permissions.can_moderate_post(user, post) or permissions.is_team(user)
 
 
 def _unproven_writer(comment: Comment, writer: Standing) -> Reason | None:
@@ -123,11 +126,21 @@ def count_attempt(*, post, user, ip_hash: str) -> None:
         # After the lock, so this statement sees every earlier attempt from the address.
         recent = _count_and_record(cursor, ip_hash=ip_hash, now=now)
     if recent >= limit:
+        # Counted per address, not per person: readers behind one workplace or phone network
+        # share it, so the message says what was counted, never "you have sent".
         raise SubmissionRefused(
-            _("You have sent %(count)d comments in the last minute. Please wait a minute "
-              "and try again; your text is still here.") % {"count": recent},
+            ngettext(
+                "%(count)d comment was sent from your network address in the last minute, "
+                "which may be shared with other people (a workplace, a phone network). Please "
+                "wait a minute and try again; your text is still here.",
+                "%(count)d comments were sent from your network address in the last minute, "
+                "which may be shared with other people (a workplace, a phone network). Please "
+                "wait a minute and try again; your text is still here.",
+                recent,
+            )
+            % {"count": recent},
             retry_after=60,
-        )  # fmt: skip
+        )
 
 
 def _count_and_record(cursor, *, ip_hash: str, now) -> int:

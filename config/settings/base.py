@@ -89,6 +89,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # what the address count reads
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_ADDRESS_WINDOW_HOURS = env.int("AXES_ADDRESS_WINDOW_HOURS", default=24)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"  # the page, with its wait
 AXES_RESET_ON_SUCCESS = True
 
 # How many proxies (load balancers) in front append to X-Forwarded-For; 0: none, the
@@ -232,6 +233,8 @@ COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=25)
 # signed cookie of this name for this long; pages for them are never shared or cached.
 COMMENTS_OWN_COOKIE_NAME = "comments_mine"
 COMMENTS_OWN_COOKIE_AGE = 14 * 24 * 3600
+# The same text from the same writer on one post within this is a repeat (comments.once).
+COMMENTS_REPEAT_WINDOW_MINUTES = env.int("COMMENTS_REPEAT_WINDOW_MINUTES", default=30)
 COMMENTS_ORDER = env("COMMENTS_ORDER", default="oldest")  # or "newest": top-level threads
 # purge_comment_addresses blanks address hashes and user agents older than this.
 COMMENTS_ADDRESS_RETENTION_DAYS = env.int("COMMENTS_ADDRESS_RETENTION_DAYS", default=90)

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from blog.models import Post
 from comments.models import Comment
+from comments.permissions import badge_on_post
 from comments.reasons import Kind as ReasonKind
 from comments.reasons import Reason, describe, reason
-from comments.services import comment_create_as_is, role_on_post
+from comments.services import comment_create_as_is
 from comments.text import clean_input, clean_line
 from moderation.services import comment_update_from_import
 from porting import identity
@@ -83,9 +84,9 @@ class Comments:
         """What a record says about its comment, as ``comment_create_as_is`` (and the batch
         path's ``comment_as_is``) take it: the same for one comment or a whole thread."""
         user = self.commenter(record.user_id)
-        role = record.role if record.role in ("", "author", "moderator") else ""
+        role = record.role if record.role in ("", "author", "moderator", "team") else ""
         if not role and user is not None:
-            role = role_on_post(user, post)
+            role = badge_on_post(user, post)
         return {
             "post": post,
             "parent": parent,

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from blog.models import AuthorProfile, Series
+from blog.models import AuthorProfile, Series, clean_series_name
 from comments.text import clean_line
 from porting.models import ImportedItem
 from porting.records import AuthorRecord, SeriesRecord
@@ -89,7 +89,8 @@ class People:
         if series is not None:
             self.report.count("series", "unchanged")
         else:
-            name = clean_line(record.name)[:100]
+            # As the blog stores series names: "#MSBlog" is the series MSBlog.
+            name = (clean_series_name(clean_line(record.name)) or clean_line(record.name))[:100]
             series = Series.objects.filter(name__iexact=name).first()
             if series is not None:
                 self.report.count("series", "linked")

@@ -181,6 +181,8 @@ def test_unknown_series_is_404(client, db):
 def test_series_list_shows_every_series_with_its_description(
     client, research_speak, industry_speak
 ):
+    # Series with a published post (issue 23: empty ones are not listed).
+    PostFactory(title="In both", tags=[research_speak, industry_speak])
     response = client.get(reverse("blog:series_list"))
 
     assert response.status_code == 200

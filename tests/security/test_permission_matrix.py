@@ -25,7 +25,7 @@ Refused, as each door says it:
     refused          - the request was answered (a message), and nothing changed
 Allowed:
     done             - changed as it should, with an audit event naming the actor
-    held / approved / approved:author / approved:moderator
+    held / approved / approved:author / approved:moderator / approved:team
                      - a new comment stored with this status and badge, one audit event
     unsubscribed     - the comment's reply mail is off, nothing else of it changed
     page             - 200, the page (a GET: nothing changes)
@@ -73,13 +73,14 @@ SYSTEM = ["system"] * 9
 #   anonymous reader  clerk    viewer   author   other    moderator superuser inactive
 TABLE = [
     # -- public views ----------------------------------------------------------------------
-    # A comment's badge comes from the writer's role on this post, never from what they type.
+    # A comment's badge comes from the writer's role on this post, never from what they type;
+    # active staff are the blog's team (issue 23): published at once, badged "Team".
     (("view", "comments:post", "POST", "comment"),
-     ["held", "held", "held", "held", "approved:author", "held", "approved:moderator",
-      "approved:moderator", "held"]),
+     ["held", "held", "approved:team", "approved:team", "approved:author", "approved:team",
+      "approved:moderator", "approved:moderator", "held"]),
     (("view", "comments:post", "POST", "reply"),
-     ["held", "held", "held", "held", "approved:author", "held", "approved:moderator",
-      "approved:moderator", "held"]),
+     ["held", "held", "approved:team", "approved:team", "approved:author", "approved:team",
+      "approved:moderator", "approved:moderator", "held"]),
     (("view", "comments:post", "POST", "reply on a draft"), ["404"] * 9),
     (("view", "comments:reply", "GET", "comment"), ["page"] * 9),
     (("view", "comments:reply", "GET", "draft's comment"), ["404"] * 9),
