@@ -121,6 +121,14 @@ class Comment(MPTTModel):
         db_persist=True,
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    # The citable label of an anonymous comment ("Anonymous 23:42 (2)"), fixed when it is
+    # stored (comments.labels): the minute of the day it was submitted, in the site's zone,
+    # and its place among the post's anonymous comments of that minute, whatever their
+    # status, so approving or removing another comment never renumbers it. A named
+    # comment has a minute and no number. Both null: a row written around the app (a
+    # benchmark's COPY); the label is then worked out from ``submitted_at``.
+    label_minute = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    label_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     ip_hash = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     notify_replies = models.BooleanField(_("notify me of replies"), default=False)
@@ -164,6 +172,8 @@ class Comment(MPTTModel):
             ),
             # The queue shows each held comment's other comments from the same address.
             models.Index(fields=["ip_hash"], name="comment_ip_hash"),
+            # The next label number of a minute is this index's last entry (tree.insert).
+            models.Index(fields=["post", "label_minute", "label_number"], name="comment_label"),
             # The held comments in the list's (tree) order, with their reasons' kinds: the
             # reason filter's count and its page's ids are read from this index alone. A
             # GIN index of the kinds found the rows, but each match is in a heap block of
