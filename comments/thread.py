@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 
 from blog.prepared import Prepared, model_columns
 
+from .citations import link_citations
+from .labels import label_anonymous, label_of, labels_for_post  # noqa: F401 - re-exported
 from .models import Comment
 from .policy import refusal_reasons
 from .text import normalise_whitespace
@@ -33,7 +35,8 @@ OWN_SHOWN = (Comment.Status.PENDING, Comment.Status.SPAM)
 # build() (``*_ts``: seconds since the epoch, as floats; the answered comment's text).
 COLUMNS = (
     "id", "parent_id", "reply_to_id", "tree_id", "level", "author_name", "role", "body_html",
-    "quote", "status", "edit_note", "submitted_ts", "edited_ts", "quoted_text",
+    "quote", "status", "edit_note", "label_minute", "label_number", "user_id",
+    "submitted_ts", "edited_ts", "quoted_text",
 )  # fmt: skip
 
 
@@ -99,7 +102,7 @@ class Entry:
         self.refusal_reason = self.refusal_html = self.name_html = ""
         self.reply_count = 0  # shown replies below it, at any depth
         self.reply_to = None
-        self.label = self.author_name  # anonymous ones get theirs in label_anonymous()
+        self.label = self.author_name  # anonymous ones get theirs in labels.label_anonymous()
 
     @property
     def is_visible(self) -> bool:
@@ -192,55 +195,6 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(timezone.get_current_timezone_name())
 
 
-def label_anonymous(entries) -> None:
-    """ "Anonymous 13:41", so readers can cite a comment with no name, as they do on the
-    model blog; comments that would share a label get "13:41 (2)", "(3)"… in submission order.
-
-    Numbered over the whole post (labels do not change with the comment page) and over
-    approved comments only, so a label says nothing of comments the page does not show;
-    the writer's own held comments are numbered after them. A placeholder has no name.
-    """
-    zone = _zone()
-    anonymous = gettext("Anonymous")
-    removed = gettext("a removed comment")
-    groups: dict[str, list] = {}
-    for entry in entries:
-        if entry.placeholder:
-            entry.label = removed
-        elif not entry.author_name:
-            moment = datetime.datetime.fromtimestamp(entry.submitted_ts, zone)
-            groups.setdefault(f"{moment.hour:02d}:{moment.minute:02d}", []).append(entry)
-    for minute, group in groups.items():
-        group.sort(key=lambda entry: (not entry.is_visible, entry.submitted_ts, entry.id))
-        for number, entry in enumerate(group, start=1):
-            entry.label = f"{anonymous} {minute}" + (f" ({number})" if number > 1 else "")
-
-
-def label_of(comment: Comment) -> str:
-    """The label the post page gives ``comment`` (an approved one): its name, or
-    "Anonymous 13:41 (2)". One query, for pages that show a single comment."""
-    if comment.author_name:
-        return comment.author_name
-    return labels_for_post(comment.post_id).get(comment.pk, "")
-
-
-def labels_for_post(post_id: int) -> dict[int, str]:
-    """id → label of the post's approved anonymous comments, as the post page gives them.
-    One query (for the reply page and the feed)."""
-    rows = Comment.objects.filter(
-        post_id=post_id, status=Comment.Status.APPROVED, author_name=""
-    ).values_list("id", _epoch("submitted_at"))
-    entries = []
-    for pk, seconds in rows:
-        entry = Entry.__new__(Entry)
-        entry.id, entry.submitted_ts, entry.author_name = pk, seconds, ""
-        entry.placeholder = entry.own_pending = False
-        entry.label, entry.status = "", Comment.Status.APPROVED
-        entries.append(entry)
-    label_anonymous(entries)
-    return {entry.id: entry.label for entry in entries}
-
-
 def _quote_still_shown(entry: Entry) -> bool:
     """A quote shows only words its source still shows: not once the answered comment is
     removed, rejected, spam or gone, or edited so that the quoted words are no longer in it
@@ -305,6 +259,7 @@ def discussion_for(post, *, page: int = 1, mine: set[int] = frozenset()) -> Disc
     order = {root.tree_id: index for index, root in enumerate(roots)}
     shown = [entry for entry in entries if entry.tree_id in page_trees]
     shown.sort(key=lambda entry: order[entry.tree_id])  # stable: keeps tree order
+    link_citations(shown, entries)
     _localise(shown)
     refused = [entry for entry in shown if entry.own_refused]
     if refused:  # only for a writer whose comment was turned down: no query otherwise
