@@ -73,6 +73,8 @@ class Comment(MPTTModel):
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
         REMOVED = "removed", _("Removed")
+        # Taken back by its writer within the correction window (moderation.writer).
+        WITHDRAWN = "withdrawn", _("Withdrawn by its writer")
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
     parent = TreeForeignKey(
@@ -132,7 +134,9 @@ class Comment(MPTTModel):
     ip_hash = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     notify_replies = models.BooleanField(_("notify me of replies"), default=False)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)  # by a moderator
+    # When its writer last corrected it (moderation.writer): the page says so.
+    writer_edited_at = models.DateTimeField(null=True, blank=True)
     edit_note = models.CharField(_("public edit note"), max_length=300, blank=True)
     # Site search (comments.search): kept by PostgreSQL itself, as the posts' is.
     search_vector = models.GeneratedField(

@@ -41,6 +41,10 @@ class Words:
     link_title: str
     permalink_prefix: str
     reply_suffix: str
+    edited_by_writer: str
+    quote_changed: str
+    edit: str
+    edit_until: str
     # "3 replies hidden", by count: a page has a few distinct counts and many threads.
     hidden_labels: dict[int, str] = field(default_factory=dict)
 
@@ -77,6 +81,11 @@ class Words:
             link_title=escape(_("Link to this comment")),
             permalink_prefix=permalink[: permalink.rindex("0/")],
             reply_suffix=reverse("comments:reply", args=[0])[len(permalink) - 1 :],
+            edited_by_writer=escape(_("Edited by its writer")),
+            quote_changed=escape(_("the quoted words were since changed by their writer")),
+            edit=escape(_("Edit or withdraw")),
+            # "%(time)s" stays in: filled in per comment with a time the page wrote.
+            edit_until=escape(_("you can until %(time)s")),
         )
 
     def replies_hidden(self, count: int) -> str:
@@ -162,9 +171,9 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         parts.append(f'<p class="refusal-reason">{words.moderator_reason} {reason}</p>')
     if entry.quote_removed:
         # The source no longer shows these words: neither does the quote.
+        said = words.quote_changed if entry.quote_changed else words.quote_removed
         parts.append(
-            f'<blockquote class="comment-quote quote-removed"><p><em>{words.quote_removed}'
-            "</em></p></blockquote>"
+            f'<blockquote class="comment-quote quote-removed"><p><em>{said}</em></p></blockquote>'
         )
     elif entry.quote:
         source = entry.reply_to_id
@@ -188,8 +197,14 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
             else ""
         )
         parts.append(f'<p class="comment-edited">{words.edited}{note}{when}</p>')
+    if entry.writer_edited_ts:
+        parts.append(
+            f'<p class="comment-edited comment-edited-by-writer">{words.edited_by_writer}'
+            f' <time datetime="{entry.writer_edited_iso}">({entry.writer_edited_local_html})'
+            "</time></p>"
+        )
     can_reply = comments_open and not entry.own_pending and not entry.own_refused
-    if can_reply or entry.parent_id is not None:
+    if can_reply or entry.parent_id is not None or entry.edit_until_ts:
         parts.append('<footer class="comment-actions">')
         if can_reply:
             parts.append(
@@ -201,6 +216,13 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
             parts.append(
                 f' <a class="parent-link" href="#comment-{_parent_target(entry)}">'
                 f"{words.parent}</a>"
+            )
+        if entry.edit_until_ts:
+            # The writer's own, still in its correction window (comments.own_edit).
+            until = words.edit_until.replace("%(time)s", entry.edit_until_html)
+            parts.append(
+                f' <a class="edit-link" href="{words.permalink_prefix}{pk}/edit/">{words.edit}'
+                f'</a> <span class="edit-until">({until})</span>'
             )
         parts.append("</footer>")
     parts.append("</article></li>")

@@ -47,8 +47,12 @@ def blank_form_html(post) -> str:
 @register.simple_tag(takes_context=True)
 def comment_thread(context, post):
     request = context.get("request")
+    user = getattr(request, "user", None)
     discussion = discussion_for(
-        post, page=comment_page_number(request), mine=own_pending_ids(request)
+        post,
+        page=comment_page_number(request),
+        mine=own_pending_ids(request),
+        viewer_id=user.pk if user is not None and user.is_authenticated else None,
     )
     comments_open = post.comments_are_open()
     csrf_token = context.get("csrf_token")
