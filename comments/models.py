@@ -46,9 +46,8 @@ class CommentQuerySet(TreeQuerySet):
         """What one reader sees: every visible comment, and their own (ids in ``mine``)
         whatever their status: held or filed as spam they read "awaiting moderation" (a
         spammer must not learn they were caught), rejected or removed "not published"."""
-        return self.filter(
-            models.Q(status=Comment.Status.APPROVED) | models.Q(AnyOf(models.F("pk"), mine))
-        )
+        own = models.Q(AnyOf(models.F("pk"), mine)) & ~models.Q(status=Comment.Status.WITHDRAWN)
+        return self.filter(models.Q(status=Comment.Status.APPROVED) | own)
 
     def with_email(self, address: str):
         """Comments written under ``address``, whatever its case: the one SQL comparison of
@@ -220,7 +219,7 @@ class Comment(MPTTModel):
 
     def is_shown_to(self, mine) -> bool:
         """The one-row form of ``objects.shown_to(mine)``."""
-        return self.is_visible or self.pk in mine
+        return self.is_visible or (self.pk in mine and self.status != self.Status.WITHDRAWN)
 
     @property
     def display_name(self) -> str:

@@ -29,6 +29,7 @@ class Words:
     not_published: str
     moderator_reason: str
     removed: str
+    withdrawn: str
     edited: str
     earlier_version: str
     quoting: str
@@ -69,6 +70,7 @@ class Words:
             not_published=escape(_("Not published")),
             moderator_reason=escape(_("A moderator did not publish this comment. Their reason:")),
             removed=escape(_("This comment was removed by a moderator.")),
+            withdrawn=escape(_("This comment was withdrawn by its writer.")),
             edited=escape(_("Edited by a moderator")),
             earlier_version=escape(_("quoted from an earlier version")),
             quoting=escape(_("quoting")),
@@ -128,9 +130,10 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
     if entry.reply_count:
         opening += f' data-replies-hidden="{words.replies_hidden(entry.reply_count)}"'
     if entry.placeholder:
+        gone = words.withdrawn if entry.status == "withdrawn" else words.removed
         return (
             f'<li id="comment-{pk}" class="{classes} comment-placeholder"{opening}>'
-            f'<p class="comment-removed">{words.removed}</p></li>'
+            f'<p class="comment-removed">{gone}</p></li>'
         )
     role = entry.role
     if entry.own_pending:

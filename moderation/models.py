@@ -63,7 +63,12 @@ class ModerationEvent(models.Model):
 
     @property
     def actor_label(self) -> str:
-        return self.actor.get_username() if self.actor_id else "policy"
+        if self.actor_id:
+            return self.actor.get_username()
+        # A writer's own correction without an account: proven by their cookie.
+        if self.action in (self.Action.WRITER_EDITED, self.Action.WITHDRAWN):
+            return "its writer"
+        return "policy"
 
 
 class BlockedTerm(models.Model):

@@ -17,9 +17,12 @@ from comments import own_edit
 from comments.labels import label_of
 from comments.limits import MAX_BODY
 from comments.models import Comment
+from comments.policy import SubmissionRefused
+from comments.services import hash_ip
 from comments.thread import own_pending_ids, page_of, remember_own
 from comments.views import comment_url
 
+from .policy import count_attempt
 from .reader_info import explain_hold
 from .writer import comment_edit_own, comment_withdraw_own
 
@@ -77,6 +80,9 @@ def edit(request, pk: int):
                      problem=problem, kept_text=kept)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
+            # Corrections count against the address's rate limit, as posts do.
+            count_attempt(post=comment.post, user=request.user,
+                          ip_hash=hash_ip(request.META.get("REMOTE_ADDR", "")))  # fmt: skip
             comment = comment_edit_own(
                 comment=comment, actor=request.user, own_ids=own_ids,
                 body=form.cleaned_data["body"],
@@ -84,6 +90,13 @@ def edit(request, pk: int):
         except PermissionDenied as refusal:  # the window closed, or a reply came meanwhile
             return _page(request, "comments/comment_own_edit.html", comment, status=403,
                          problem=str(refusal), kept_text=form.cleaned_data["body"])  # fmt: skip
+        except SubmissionRefused as refusal:
+            form.add_error(None, refusal.message)
+            response = _page(request, "comments/comment_own_edit.html", comment, status=429,
+                             form=form)  # fmt: skip
+            if refusal.retry_after:
+                response.headers["Retry-After"] = str(refusal.retry_after)
+            return response
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 for message in problems:

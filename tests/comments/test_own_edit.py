@@ -217,3 +217,38 @@ def test_a_reply_quoting_words_the_writer_removed_says_so(client, post, written,
     assert "the quoted words were since changed by their writer" in html
     assert "quoted text removed by a moderator" not in html
     assert "<p>5 mg twice a day</p>" not in html
+
+
+def test_a_withdrawn_comment_with_a_reply_approved_later_says_its_writer_withdrew_it(
+    client, post, written, make, moderator
+):
+    held_reply = make("Was it 5 mg?", parent=written, status=Comment.Status.PENDING)
+    client.post(f"/comments/{written.pk}/withdraw/", **UA)
+    comment_approve(comment=held_reply, actor=moderator)
+    html = page(Client(), post)
+    assert "This comment was withdrawn by its writer." in html
+    assert "removed by a moderator" not in html and TEXT not in html
+    # The thread keeps its shape: the placeholder stands where the comment was.
+    assert f'<li id="comment-{written.pk}"' in html
+
+
+def test_a_withdrawn_comment_s_permalink_leads_nowhere_even_for_its_writer(client, written):
+    client.post(f"/comments/{written.pk}/withdraw/", **UA)
+    assert client.get(f"/comments/{written.pk}/", **UA).status_code == 404
+
+
+def test_corrections_count_against_the_rate_limit(client, post, written):
+    rules = PolicySettings.current()
+    rules.comments_per_minute = 1  # the post itself was this address's one
+    rules.save()
+    response = edit(client, written)
+    assert response.status_code == 429
+    assert "Please wait a minute" in response.text and CORRECTED in response.text
+    written.refresh_from_db()
+    assert written.body == TEXT
+
+
+def test_the_audit_log_names_the_writer_not_the_policy(client, post, written):
+    edit(client, written)
+    event = ModerationEvent.objects.filter(comment_ref=written.pk).latest("id")
+    assert event.actor is None and event.actor_label == "its writer"
