@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from .models import Comment
 
 DEFAULT_WINDOW = datetime.timedelta(minutes=15)
-CHANGEABLE = (Comment.Status.APPROVED, Comment.Status.PENDING)
+# Spam too: the policy's spam is shown to its writer as held, and must be answered as a
+# held comment is (no "Edit" missing would tell a spammer they were caught).
+CHANGEABLE = (Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Status.SPAM)
 
 _window: Callable[[], datetime.timedelta] | None = None
 

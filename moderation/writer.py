@@ -50,6 +50,9 @@ def _account(actor):
 def comment_edit_own(*, comment: Comment, actor, own_ids: Collection[int], body: str) -> Comment:
     """The writer's correction of their comment's text (the quote stays as it was).
 
+    A correction that trips a rule about text takes an approved or held comment to the
+    queue (or to spam); one filed as spam stays there.
+
     ``actor`` is the request's user (anonymous or not), ``own_ids`` the ids in their
     signed cookie. Raises PermissionDenied (not theirs, too late, replied to) or
     ValidationError (empty, too long, unchanged); stores nothing then.
@@ -70,7 +73,7 @@ def comment_edit_own(*, comment: Comment, actor, own_ids: Collection[int], body:
     comment.writer_edited_at = timezone.now()
     update = ["body", "writer_edited_at"]
     assessment = assess_text(comment=comment)
-    if assessment.status != Status.APPROVED:
+    if from_status != Status.SPAM and assessment.status != Status.APPROVED:
         # Trips a rule now: back to the queue (or to spam), with why, like a new comment.
         comment.status = assessment.status
         earlier = comment.status_reasons if from_status == Status.PENDING else []

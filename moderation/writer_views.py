@@ -105,7 +105,13 @@ def edit(request, pk: int):
             if comment.is_visible:
                 messages.success(request, _("Your correction is saved."))
             else:
-                why = " ".join(explain_hold(comment.status_reasons))
+                reasons = comment.status_reasons
+                if comment.status != Comment.Status.PENDING:
+                    # Spam is explained as the address rule explains a held comment, as
+                    # when it was posted: a spammer must not learn they were caught.
+                    reasons = ["first comment from this email" if comment.author_email
+                               else "no email given"]  # fmt: skip
+                why = " ".join(explain_hold(reasons))
                 messages.info(
                     request,
                     _("Your correction is saved. It now waits for a moderator; only you can "

@@ -252,3 +252,17 @@ def test_the_audit_log_names_the_writer_not_the_policy(client, post, written):
     edit(client, written)
     event = ModerationEvent.objects.filter(comment_ref=written.pk).latest("id")
     assert event.actor is None and event.actor_label == "its writer"
+
+
+def test_a_comment_filed_as_spam_is_offered_a_correction_as_a_held_one_is(client, post):
+    """A spammer must not learn they were caught: their comment reads "awaiting
+    moderation" with the same "Edit or withdraw"; a correction leaves it in spam."""
+    comment = write(client, post, "Buy now.", website="http://spam.example")
+    assert comment.status == Comment.Status.SPAM
+    assert f'href="/comments/{comment.pk}/edit/"' in page(client, post)
+    response = client.post(f"/comments/{comment.pk}/edit/", {"body": "A fine remark."},
+                           follow=True, **UA)  # fmt: skip
+    comment.refresh_from_db()
+    assert (comment.body, comment.status) == ("A fine remark.", Comment.Status.SPAM)
+    assert "It now waits for a moderator" in response.text
+    assert "honeypot" not in response.text
