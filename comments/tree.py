@@ -9,6 +9,7 @@ statement as the first: replies in two threads of one post may be stored at once
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -23,7 +24,8 @@ from .models import Comment
 # An arbitrary, fixed key for pg_advisory_xact_lock: "new comment thread".
 NEW_THREAD_LOCK = 0x436F6D6D  # "Comm"
 # The first key of pg_advisory_xact_lock(int, int) for "one post's labels"; the second is
-# the post's id. Always taken after the thread's lock, so two writers never wait in turn.
+# the post's id. Always taken after the thread's (or new-thread) lock, never before, so
+# two writers can never each hold one the other waits for.
 LABEL_LOCK = 0x4C61626C  # "Labl"
 # Every post's label lock, in one statement: as many as the posts (an import's batch).
 _LOCK_LABELS = (
@@ -31,7 +33,7 @@ _LOCK_LABELS = (
 )
 
 
-def lock_new_thread(*, label_posts: list[int] = ()) -> None:
+def lock_new_thread(*, label_posts: Collection[int] = ()) -> None:
     """The new-thread lock, then the label locks of ``label_posts`` (in id order)."""
     with connection.cursor() as cursor:
         if label_posts:
