@@ -266,3 +266,18 @@ def test_a_comment_filed_as_spam_is_offered_a_correction_as_a_held_one_is(client
     assert (comment.body, comment.status) == ("A fine remark.", Comment.Status.SPAM)
     assert "It now waits for a moderator" in response.text
     assert "honeypot" not in response.text
+
+
+def test_the_edit_links_cost_the_writer_s_page_no_query(client, post, written, make):
+    from tests.comments.test_thread import post_page_queries
+
+    page(client, post)  # the policy's rules are cached, as on a running site
+    with_link = post_page_queries(client, post)
+    assert "edit-link" in page(client, post)
+    for n in range(20):
+        make(f"Someone else, {n}.")
+    Comment.objects.filter(pk=written.pk).update(
+        submitted_at=written.submitted_at - datetime.timedelta(hours=1)
+    )
+    assert "edit-link" not in page(client, post)
+    assert post_page_queries(client, post) == with_link

@@ -13,6 +13,7 @@ from comments.models import Comment
 from comments.services import comment_create_as_is
 from tests.factories import PostFactory
 
+from .test_accessibility import blocking_violations, report
 from .test_comments import comment_form, posted_comment
 
 CORRECTED = "The dose in my arm was 50 mg, not 5 mg. Sorry!"
@@ -68,6 +69,8 @@ def test_a_writer_corrects_their_comment_from_the_page(
         expect(mine.locator(".edit-until")).to_contain_text("you can until")
         mine.get_by_role("link", name="Edit or withdraw").click()
         expect(page.get_by_role("heading", name="Correct your comment")).to_be_visible()
+        if javascript:  # axe runs in the page
+            assert not (found := blocking_violations(page)), report({"edit page": found})
         page.get_by_label("Your comment").fill(CORRECTED)
         page.get_by_role("button", name="Save correction").click()
 
@@ -103,6 +106,7 @@ def test_a_citation_shows_the_cited_comment_on_hover_and_focus(desktop_page, pos
     expect(popover).to_be_visible()
     expect(popover).to_contain_text("Placebo arms relapse too.")
     expect(popover).to_contain_text(f"Anonymous {label}")
+    assert not (found := blocking_violations(page)), report({"citation on hover": found})
     page.mouse.move(0, 0)
     expect(popover).to_have_count(0)
     # From the keyboard: focus shows it, Escape hides it; the link still leads there.
