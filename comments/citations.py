@@ -16,10 +16,8 @@ shown changes with its status, and every status change retires the cached pages.
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from html import escape
 
 from django.urls import reverse
-from django.utils.translation import gettext
 
 from .labels import entry_minute
 
@@ -84,13 +82,14 @@ class Targets:
         return found[0] if len(found) == 1 else None
 
 
-def _link(target, text: str, on_page: set[int], title: str) -> str:
+def _link(target, text: str, on_page: set[int]) -> str:
+    # No title: the browser's own tooltip would cover the script's box.
     pk = int(target.id)
     href = f"#comment-{pk}" if pk in on_page else reverse("comments:permalink", args=[pk])
-    return f'<a class="citation" href="{href}" data-cites="{pk}" title="{title}">{text}</a>'
+    return f'<a class="citation" href="{href}" data-cites="{pk}">{text}</a>'
 
 
-def link_html(html: str, citing, targets: Targets, on_page: set[int], title: str) -> str:
+def link_html(html: str, citing, targets: Targets, on_page: set[int]) -> str:
     """``html`` (a comment's sanitised text) with its citations linked. Text inside a link
     the writer made stays as it is."""
     if not _MAYBE.search(html):
@@ -114,7 +113,7 @@ def link_html(html: str, citing, targets: Targets, on_page: set[int], title: str
             target = targets.find(citing, minutes, number) if minutes else None
             if target is None:
                 return match.group()
-            return _link(target, match.group(), on_page, title)
+            return _link(target, match.group(), on_page)
 
         parts[index] = _CITATION.sub(replace, part)
     return "".join(parts)
@@ -127,7 +126,6 @@ def link_citations(page_entries: list, all_entries: Iterable) -> None:
     if not targets:
         return
     on_page = {entry.id for entry in page_entries}
-    title = escape(gettext("Show the cited comment"))
     for entry in page_entries:
         if entry.body_html and not entry.placeholder:
-            entry.body_html = link_html(entry.body_html, entry, targets, on_page, title)
+            entry.body_html = link_html(entry.body_html, entry, targets, on_page)

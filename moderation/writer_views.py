@@ -36,11 +36,16 @@ class OwnEditForm(forms.Form):
     )
 
 
-def _comment(pk: int) -> Comment:
+def _comment(request, pk: int) -> tuple[Comment, set[int]]:
+    """The comment, and the ids in the reader's signed cookie. One nobody may see is
+    "not found" unless it is the reader's own: a refusal would tell a prober it exists."""
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
-    if not comment.post.is_published:
+    own_ids = own_pending_ids(request)
+    if not comment.post.is_published or not (
+        comment.is_visible or own_edit.is_writer(comment, user=request.user, own_ids=own_ids)
+    ):
         raise Http404
-    return comment
+    return comment, own_ids
 
 
 def _page(request, template: str, comment: Comment, *, status: int = 200, **context):
@@ -69,8 +74,7 @@ def _back_to(request, comment: Comment) -> HttpResponseRedirect:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
-    comment = _comment(pk)
-    own_ids = own_pending_ids(request)
+    comment, own_ids = _comment(request, pk)
     form = OwnEditForm(request.POST or None, initial={"body": comment.body})
     problem = own_edit.refusal(comment, user=request.user, own_ids=own_ids)
     if problem:
@@ -125,8 +129,7 @@ def edit(request, pk: int):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
-    comment = _comment(pk)
-    own_ids = own_pending_ids(request)
+    comment, own_ids = _comment(request, pk)
     problem = own_edit.refusal(comment, user=request.user, own_ids=own_ids)
     if problem:
         return _page(request, "comments/comment_own_withdraw.html", comment, status=403,

@@ -71,10 +71,11 @@ def test_an_anonymous_writer_corrects_their_comment(client, post, written):
     )  # fmt: skip
 
 
-def test_a_signed_in_writer_corrects_by_their_account(client, post, other_author):
+def test_a_signed_in_writer_corrects_by_their_account(client, post, other_author, moderator):
     client.force_login(other_author)
     comment = write(client, post)
     assert comment.user == other_author
+    comment_approve(comment=comment, actor=moderator)  # shown: others are refused, not 404
     response = edit(client, comment)
     assert response.status_code == 302
     comment.refresh_from_db()
@@ -281,3 +282,13 @@ def test_the_edit_links_cost_the_writer_s_page_no_query(client, post, written, m
     )
     assert "edit-link" not in page(client, post)
     assert post_page_queries(client, post) == with_link
+
+
+def test_someone_else_s_hidden_comment_is_not_found_rather_than_refused(client, post):
+    held = write(client, post, "Held, and mine.")
+    assert held.status == Comment.Status.PENDING
+    stranger = Client()
+    for url in (f"/comments/{held.pk}/edit/", f"/comments/{held.pk}/withdraw/"):
+        assert stranger.get(url, **UA).status_code == 404
+        assert stranger.get(url.replace(str(held.pk), str(held.pk + 999)), **UA).status_code == 404
+    assert client.get(f"/comments/{held.pk}/edit/", **UA).status_code == 200
