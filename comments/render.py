@@ -46,6 +46,7 @@ class Words:
     quote_changed: str
     edit: str
     edit_until: str
+    cancel: str
     # "3 replies hidden", by count: a page has a few distinct counts and many threads.
     hidden_labels: dict[int, str] = field(default_factory=dict)
 
@@ -88,6 +89,7 @@ class Words:
             edit=escape(_("Edit or withdraw")),
             # "%(time)s" stays in: filled in per comment with a time the page wrote.
             edit_until=escape(_("you can until %(time)s")),
+            cancel=escape(_("Cancel")),
         )
 
     def replies_hidden(self, count: int) -> str:
@@ -224,8 +226,9 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
             # The writer's own, still in its correction window (comments.own_edit).
             until = words.edit_until.replace("%(time)s", entry.edit_until_html)
             parts.append(
-                f' <a class="edit-link" href="{words.permalink_prefix}{pk}/edit/">{words.edit}'
-                f'</a> <span class="edit-until">({until})</span>'
+                f' <a class="edit-link" href="{words.permalink_prefix}{pk}/edit/"'
+                f' data-cancel="{words.cancel}">{words.edit}</a>'
+                f' <span class="edit-until">({until})</span>'
             )
         parts.append("</footer>")
     parts.append("</article></li>")

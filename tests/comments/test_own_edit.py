@@ -47,7 +47,8 @@ def page(client, post) -> str:
 
 def test_an_anonymous_writer_corrects_their_comment(client, post, written):
     html = page(client, post)
-    assert f'<a class="edit-link" href="/comments/{written.pk}/edit/">Edit or withdraw</a>' in html
+    assert f'<a class="edit-link" href="/comments/{written.pk}/edit/"' in html
+    assert '>Edit or withdraw</a> <span class="edit-until">(you can until ' in html
     form = client.get(f"/comments/{written.pk}/edit/", **UA)
     assert form.status_code == 200
     assert "You can correct or withdraw" in form.text and TEXT in form.text
