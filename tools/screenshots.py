@@ -250,9 +250,19 @@ def pages(demo: Demo):
                       " + window.scrollY - 80)")  # fmt: skip
         return "viewport"
 
-    def edit_page(page):
+    def edit_inline(page):
         page.goto(demo.citing_post)
-        page.locator(".edit-link").last.click()
+        link = page.locator(".edit-link").last
+        link.click()  # with JavaScript: the form opens inside the comment
+        form = page.locator(".own-edit-inline")
+        form.wait_for()
+        form.evaluate("(form) => window.scrollTo(0, form.getBoundingClientRect().top"
+                      " + window.scrollY - 120)")  # fmt: skip
+        return "viewport"
+
+    def edit_page(page):  # without JavaScript the link leads here
+        page.goto(demo.citing_post)
+        page.goto(page.locator(".edit-link").last.get_attribute("href"))
         page.get_by_role("heading", name="Correct your comment").wait_for()
 
     return [
@@ -274,6 +284,7 @@ def pages(demo: Demo):
         # theirs to correct, and the page where they correct it.
         ("citation", False, citation_on_hover),
         ("edit-link", False, own_comment_with_edit_link),
+        ("edit-inline", False, edit_inline),
         ("edit", False, edit_page),
     ]
 
