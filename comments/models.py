@@ -46,9 +46,8 @@ class CommentQuerySet(TreeQuerySet):
         """What one reader sees: every visible comment, and their own (ids in ``mine``)
         whatever their status: held or filed as spam they read "awaiting moderation" (a
         spammer must not learn they were caught), rejected or removed "not published"."""
-        return self.filter(
-            models.Q(status=Comment.Status.APPROVED) | models.Q(AnyOf(models.F("pk"), mine))
-        )
+        own = models.Q(AnyOf(models.F("pk"), mine)) & ~models.Q(status=Comment.Status.WITHDRAWN)
+        return self.filter(models.Q(status=Comment.Status.APPROVED) | own)
 
     def with_email(self, address: str):
         """Comments written under ``address``, whatever its case: the one SQL comparison of
@@ -73,6 +72,8 @@ class Comment(MPTTModel):
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
         REMOVED = "removed", _("Removed")
+        # Taken back by its writer within the correction window (moderation.writer).
+        WITHDRAWN = "withdrawn", _("Withdrawn by its writer")
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
     parent = TreeForeignKey(
@@ -126,10 +127,20 @@ class Comment(MPTTModel):
         db_persist=True,
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    # The citable label of an anonymous comment ("Anonymous 23:42 (2)"), fixed when it is
+    # stored (comments.labels): the minute of the day it was submitted, in the site's zone,
+    # and its place among the post's anonymous comments of that minute, whatever their
+    # status, so approving or removing another comment never renumbers it. A named
+    # comment has a minute and no number. Both null: a row written around the app (a
+    # benchmark's COPY); the label is then worked out from ``submitted_at``.
+    label_minute = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    label_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     ip_hash = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     notify_replies = models.BooleanField(_("notify me of replies"), default=False)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)  # by a moderator
+    # When its writer last corrected it (moderation.writer): the page says so.
+    writer_edited_at = models.DateTimeField(null=True, blank=True)
     edit_note = models.CharField(_("public edit note"), max_length=300, blank=True)
     # Site search (comments.search): kept by PostgreSQL itself, as the posts' is.
     search_vector = models.GeneratedField(
@@ -169,6 +180,8 @@ class Comment(MPTTModel):
             ),
             # The queue shows each held comment's other comments from the same address.
             models.Index(fields=["ip_hash"], name="comment_ip_hash"),
+            # The next label number of a minute is this index's last entry (tree.insert).
+            models.Index(fields=["post", "label_minute", "label_number"], name="comment_label"),
             # The held comments in the list's (tree) order, with their reasons' kinds: the
             # reason filter's count and its page's ids are read from this index alone. A
             # GIN index of the kinds found the rows, but each match is in a heap block of
@@ -211,7 +224,7 @@ class Comment(MPTTModel):
 
     def is_shown_to(self, mine) -> bool:
         """The one-row form of ``objects.shown_to(mine)``."""
-        return self.is_visible or self.pk in mine
+        return self.is_visible or (self.pk in mine and self.status != self.Status.WITHDRAWN)
 
     @property
     def display_name(self) -> str:

@@ -30,6 +30,7 @@ class Words:
     not_published: str
     moderator_reason: str
     removed: str
+    withdrawn: str
     edited: str
     earlier_version: str
     quoting: str
@@ -42,6 +43,11 @@ class Words:
     link_title: str
     permalink_prefix: str
     reply_suffix: str
+    edited_by_writer: str
+    quote_changed: str
+    edit: str
+    edit_until: str
+    cancel: str
     # "3 replies hidden", by count: a page has a few distinct counts and many threads.
     hidden_labels: dict[int, str] = field(default_factory=dict)
 
@@ -67,6 +73,7 @@ class Words:
             not_published=escape(_("Not published")),
             moderator_reason=escape(_("A moderator did not publish this comment. Their reason:")),
             removed=escape(_("This comment was removed by a moderator.")),
+            withdrawn=escape(_("This comment was withdrawn by its writer.")),
             edited=escape(_("Edited by a moderator")),
             earlier_version=escape(_("quoted from an earlier version")),
             quoting=escape(_("quoting")),
@@ -79,6 +86,12 @@ class Words:
             link_title=escape(_("Link to this comment")),
             permalink_prefix=permalink[: permalink.rindex("0/")],
             reply_suffix=reverse("comments:reply", args=[0])[len(permalink) - 1 :],
+            edited_by_writer=escape(_("Edited by its writer")),
+            quote_changed=escape(_("the quoted words were since changed by their writer")),
+            edit=escape(_("Edit or withdraw")),
+            # "%(time)s" stays in: filled in per comment with a time the page wrote.
+            edit_until=escape(_("you can until %(time)s")),
+            cancel=escape(_("Cancel")),
         )
 
     def replies_hidden(self, count: int) -> str:
@@ -121,9 +134,10 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
     if entry.reply_count:
         opening += f' data-replies-hidden="{words.replies_hidden(entry.reply_count)}"'
     if entry.placeholder:
+        gone = words.withdrawn if entry.status == "withdrawn" else words.removed
         return (
             f'<li id="comment-{pk}" class="{classes} comment-placeholder"{opening}>'
-            f'<p class="comment-removed">{words.removed}</p></li>'
+            f'<p class="comment-removed">{gone}</p></li>'
         )
     role = entry.role
     if entry.own_pending:
@@ -166,9 +180,9 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
         parts.append(f'<p class="refusal-reason">{words.moderator_reason} {reason}</p>')
     if entry.quote_removed:
         # The source no longer shows these words: neither does the quote.
+        said = words.quote_changed if entry.quote_changed else words.quote_removed
         parts.append(
-            f'<blockquote class="comment-quote quote-removed"><p><em>{words.quote_removed}'
-            "</em></p></blockquote>"
+            f'<blockquote class="comment-quote quote-removed"><p><em>{said}</em></p></blockquote>'
         )
     elif entry.quote:
         source = entry.reply_to_id
@@ -192,8 +206,14 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
             else ""
         )
         parts.append(f'<p class="comment-edited">{words.edited}{note}{when}</p>')
+    if entry.writer_edited_ts:
+        parts.append(
+            f'<p class="comment-edited comment-edited-by-writer">{words.edited_by_writer}'
+            f' <time datetime="{entry.writer_edited_iso}">({entry.writer_edited_local_html})'
+            "</time></p>"
+        )
     can_reply = comments_open and not entry.own_pending and not entry.own_refused
-    if can_reply or entry.parent_id is not None:
+    if can_reply or entry.parent_id is not None or entry.edit_until_ts:
         parts.append('<footer class="comment-actions">')
         if can_reply:
             parts.append(
@@ -205,6 +225,14 @@ def render_entry(entry, words: Words, *, comments_open: bool) -> str:
             parts.append(
                 f' <a class="parent-link" href="#comment-{_parent_target(entry)}">'
                 f"{words.parent}</a>"
+            )
+        if entry.edit_until_ts:
+            # The writer's own, still in its correction window (comments.own_edit).
+            until = words.edit_until.replace("%(time)s", entry.edit_until_html)
+            parts.append(
+                f' <a class="edit-link" href="{words.permalink_prefix}{pk}/edit/"'
+                f' data-cancel="{words.cancel}">{words.edit}</a>'
+                f' <span class="edit-until">({until})</span>'
             )
         parts.append("</footer>")
     parts.append("</article></li>")

@@ -20,7 +20,10 @@ from django.utils.translation import gettext
 
 from core.prepared import Prepared, model_columns
 
+from .citations import link_citations
+from .labels import label_anonymous, label_of, labels_for_post  # noqa: F401 - re-exported
 from .models import Comment
+from .own_edit import mark_changeable
 from .policy import refusal_reasons
 from .text import normalise_whitespace
 
@@ -33,7 +36,8 @@ OWN_SHOWN = (Comment.Status.PENDING, Comment.Status.SPAM)
 # build() (``*_ts``: seconds since the epoch, as floats; the answered comment's text).
 COLUMNS = (
     "id", "parent_id", "reply_to_id", "tree_id", "level", "author_name", "role", "body_html",
-    "quote", "status", "edit_note", "submitted_ts", "edited_ts", "quoted_text",
+    "quote", "status", "edit_note", "label_minute", "label_number", "user_id",
+    "submitted_ts", "edited_ts", "writer_edited_ts", "quoted_text",
 )  # fmt: skip
 
 
@@ -51,6 +55,7 @@ def _rows(post_id: int):
         .annotate(
             submitted_ts=_epoch("submitted_at"),
             edited_ts=_epoch("edited_at"),
+            writer_edited_ts=_epoch("writer_edited_at"),
             quoted_text=quoted_text,
         )
         .order_by("tree_id", "lft")
@@ -88,18 +93,21 @@ class Entry:
         *COLUMNS, "shown", "placeholder", "own_pending", "reply_count", "reply_to",
         "iso_time", "local_time_html", "edited_iso", "edited_local_html", "quote_outdated",
         "indent", "show_in_reply_to", "quote_removed", "label", "name_html", "quote_html",
-        "note_html", "own_refused", "refusal_reason", "refusal_html",
+        "note_html", "own_refused", "refusal_reason", "refusal_html", "answered",
+        "edit_until_ts", "edit_until_html", "writer_edited_iso", "writer_edited_local_html",
+        "quote_changed",
     )  # fmt: skip
 
     def __init__(self, row: tuple):
         for name, value in zip(COLUMNS, row, strict=True):
             setattr(self, name, value)
         self.shown = self.placeholder = self.own_pending = self.own_refused = False
-        self.quote_removed = False
+        self.quote_removed = self.quote_changed = self.answered = False
+        self.edit_until_ts = None
         self.refusal_reason = self.refusal_html = self.name_html = ""
         self.reply_count = 0  # shown replies below it, at any depth
         self.reply_to = None
-        self.label = self.author_name  # anonymous ones get theirs in label_anonymous()
+        self.label = self.author_name  # anonymous ones get theirs in labels.label_anonymous()
 
     @property
     def is_visible(self) -> bool:
@@ -168,8 +176,14 @@ def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
             entry.shown = entry.own_refused = True
         if entry.reply_to_id is not None:
             entry.reply_to = by_id.get(entry.reply_to_id)
+        if entry.status == APPROVED:
+            # A published reply ends its writer's time to correct what it answers.
+            for answered_id in (entry.reply_to_id, entry.parent_id):
+                if answered_id is not None and answered_id in by_id:
+                    by_id[answered_id].answered = True
         if entry.quote:
             entry.quote_removed = not _quote_still_shown(entry)
+            entry.quote_changed = entry.quote_removed and _changed_by_writer(entry.reply_to)
     # Children follow parents in tree order, so walking backwards settles every child
     # before its parent: a hidden comment with shown replies becomes a placeholder.
     for entry in reversed(entries):
@@ -192,55 +206,6 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(timezone.get_current_timezone_name())
 
 
-def label_anonymous(entries) -> None:
-    """ "Anonymous 13:41", so readers can cite a comment with no name, as they do on the
-    model blog; comments that would share a label get "13:41 (2)", "(3)"… in submission order.
-
-    Numbered over the whole post (labels do not change with the comment page) and over
-    approved comments only, so a label says nothing of comments the page does not show;
-    the writer's own held comments are numbered after them. A placeholder has no name.
-    """
-    zone = _zone()
-    anonymous = gettext("Anonymous")
-    removed = gettext("a removed comment")
-    groups: dict[str, list] = {}
-    for entry in entries:
-        if entry.placeholder:
-            entry.label = removed
-        elif not entry.author_name:
-            moment = datetime.datetime.fromtimestamp(entry.submitted_ts, zone)
-            groups.setdefault(f"{moment.hour:02d}:{moment.minute:02d}", []).append(entry)
-    for minute, group in groups.items():
-        group.sort(key=lambda entry: (not entry.is_visible, entry.submitted_ts, entry.id))
-        for number, entry in enumerate(group, start=1):
-            entry.label = f"{anonymous} {minute}" + (f" ({number})" if number > 1 else "")
-
-
-def label_of(comment: Comment) -> str:
-    """The label the post page gives ``comment`` (an approved one): its name, or
-    "Anonymous 13:41 (2)". One query, for pages that show a single comment."""
-    if comment.author_name:
-        return comment.author_name
-    return labels_for_post(comment.post_id).get(comment.pk, "")
-
-
-def labels_for_post(post_id: int) -> dict[int, str]:
-    """id → label of the post's approved anonymous comments, as the post page gives them.
-    One query (for the reply page and the feed)."""
-    rows = Comment.objects.filter(
-        post_id=post_id, status=Comment.Status.APPROVED, author_name=""
-    ).values_list("id", _epoch("submitted_at"))
-    entries = []
-    for pk, seconds in rows:
-        entry = Entry.__new__(Entry)
-        entry.id, entry.submitted_ts, entry.author_name = pk, seconds, ""
-        entry.placeholder = entry.own_pending = False
-        entry.label, entry.status = "", Comment.Status.APPROVED
-        entries.append(entry)
-    label_anonymous(entries)
-    return {entry.id: entry.label for entry in entries}
-
-
 def _quote_still_shown(entry: Entry) -> bool:
     """A quote shows only words its source still shows: not once the answered comment is
     removed, rejected, spam or gone, or edited so that the quoted words are no longer in it
@@ -249,6 +214,13 @@ def _quote_still_shown(entry: Entry) -> bool:
     if source is None or not source.is_visible or not entry.quoted_text:
         return False
     return normalise_whitespace(entry.quote) in normalise_whitespace(entry.quoted_text)
+
+
+def _changed_by_writer(source: Entry | None) -> bool:
+    """The answered comment's text was last changed by its writer, not a moderator."""
+    if source is None or not source.is_visible or not source.writer_edited_ts:
+        return False
+    return not source.edited_ts or source.writer_edited_ts >= source.edited_ts
 
 
 def _localise(entries: list[Entry]) -> None:
@@ -273,6 +245,11 @@ def _localise(entries: list[Entry]) -> None:
         entry.iso_time, entry.local_time_html = local(entry.submitted_ts)
         if entry.edited_ts:
             entry.edited_iso, entry.edited_local_html = local(entry.edited_ts)
+        if entry.writer_edited_ts:
+            entry.writer_edited_iso, entry.writer_edited_local_html = local(entry.writer_edited_ts)
+        if entry.edit_until_ts:
+            moment = datetime.datetime.fromtimestamp(entry.edit_until_ts, zone)
+            entry.edit_until_html = f"{moment.hour:02d}:{moment.minute:02d}"
         entry.quote_html = escape(entry.quote)
         entry.note_html = escape(entry.edit_note)
         reply_to = entry.reply_to
@@ -280,8 +257,7 @@ def _localise(entries: list[Entry]) -> None:
             entry.quote
             and not entry.quote_removed
             and reply_to is not None
-            and reply_to.edited_ts
-            and reply_to.edited_ts > entry.submitted_ts
+            and max(reply_to.edited_ts or 0, reply_to.writer_edited_ts or 0) > entry.submitted_ts
         )
         entry.indent = min(entry.level, cap)
         # Beyond the visual indent cap, or when re-attached higher up, say whom it answers.
@@ -295,7 +271,11 @@ def roots_in_order(entries: list[Entry]) -> list[Entry]:
     return list(reversed(roots)) if newest_first() else roots
 
 
-def discussion_for(post, *, page: int = 1, mine: set[int] = frozenset()) -> Discussion:
+def discussion_for(
+    post, *, page: int = 1, mine: set[int] = frozenset(), viewer_id: int | None = None
+) -> Discussion:
+    """One page of the discussion for a reader: ``mine``, the ids in their signed cookie;
+    ``viewer_id``, their account's id if signed in (their comments they may correct)."""
     approved, entries = build(post, mine=mine)
     roots = roots_in_order(entries)
     per_page = threads_per_page()
@@ -305,6 +285,8 @@ def discussion_for(post, *, page: int = 1, mine: set[int] = frozenset()) -> Disc
     order = {root.tree_id: index for index, root in enumerate(roots)}
     shown = [entry for entry in entries if entry.tree_id in page_trees]
     shown.sort(key=lambda entry: order[entry.tree_id])  # stable: keeps tree order
+    link_citations(shown, entries)
+    mark_changeable(shown, own_ids=mine, viewer_id=viewer_id)
     _localise(shown)
     refused = [entry for entry in shown if entry.own_refused]
     if refused:  # only for a writer whose comment was turned down: no query otherwise

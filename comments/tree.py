@@ -3,10 +3,13 @@
 django-mptt locks nothing: two writers inserting into one thread, or two new threads
 taking "the next tree_id", corrupt the tree. Every write here runs inside a transaction
 that first takes the lock for what it rewrites: the thread's root row for a reply, a
-database-wide advisory lock for a new thread.
+database-wide advisory lock for a new thread. A new comment's label number
+(``comments.labels``) is counted under one more lock, the post's, taken in the same
+statement as the first: replies in two threads of one post may be stored at once.
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -15,15 +18,31 @@ from django.utils import timezone
 
 from core.dbcopy import copy_objects
 
+from .labels import minute_of
 from .models import Comment
 
 # An arbitrary, fixed key for pg_advisory_xact_lock: "new comment thread".
 NEW_THREAD_LOCK = 0x436F6D6D  # "Comm"
+# The first key of pg_advisory_xact_lock(int, int) for "one post's labels"; the second is
+# the post's id. Always taken after the thread's (or new-thread) lock, never before, so
+# two writers can never each hold one the other waits for.
+LABEL_LOCK = 0x4C61626C  # "Labl"
+# Every post's label lock, in one statement: as many as the posts (an import's batch).
+_LOCK_LABELS = (
+    "(SELECT count(pg_advisory_xact_lock(%s::int, post_id)) FROM unnest(%s::int[]) AS post_id)"
+)
 
 
-def lock_new_thread() -> None:
+def lock_new_thread(*, label_posts: Collection[int] = ()) -> None:
+    """The new-thread lock, then the label locks of ``label_posts`` (in id order)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_THREAD_LOCK])
+        if label_posts:
+            cursor.execute(
+                f"SELECT pg_advisory_xact_lock(%s), {_LOCK_LABELS}",
+                [NEW_THREAD_LOCK, LABEL_LOCK, sorted(set(label_posts))],
+            )
+        else:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_THREAD_LOCK])
 
 
 def lock_thread_of(comment: Comment) -> Comment:
@@ -32,15 +51,23 @@ def lock_thread_of(comment: Comment) -> Comment:
     return Comment.objects.get(pk=comment.pk)
 
 
-def _lock_thread(tree_id: int) -> None:
+def _lock_thread(tree_id: int, *, label_post: int | None = None) -> None:
     # One statement finds and locks the root row (tree_id never changes for a thread).
     # Written out: on the posting path the ORM's compiling cost more than the query.
+    root = (
+        f"SELECT id FROM {Comment._meta.db_table} "  # noqa: S608 - our table name
+        "WHERE tree_id = %s AND parent_id IS NULL FOR UPDATE"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {Comment._meta.db_table} "  # noqa: S608 - our table name
-            "WHERE tree_id = %s AND parent_id IS NULL FOR UPDATE",
-            [tree_id],
-        )
+        if label_post is None:
+            cursor.execute(root, [tree_id])
+        else:
+            # A subquery with FOR UPDATE is never flattened: the root row is locked first,
+            # then the post's label lock is taken for it.
+            cursor.execute(
+                f"SELECT pg_advisory_xact_lock(%s::int, %s::int) FROM ({root}) AS root",  # noqa: S608
+                [LABEL_LOCK, label_post, tree_id],
+            )
 
 
 def insert(comment: Comment, *, stamp_time: bool = True) -> Comment:
@@ -53,25 +80,53 @@ def insert(comment: Comment, *, stamp_time: bool = True) -> Comment:
     """
     assert transaction.get_connection().in_atomic_block, "tree writes need a transaction"
     if comment.parent_id is None:
-        lock_new_thread()
-        comment.tree_id, comment.lft, comment.rght, comment.level = _next_tree_id(), 1, 2, 0
+        lock_new_thread(label_posts=[comment.post_id])
+        _stamp(comment, stamp_time)
+        tree_id, last_number = _next_tree_id_and_label(comment)
+        comment.tree_id, comment.lft, comment.rght, comment.level = tree_id, 1, 2, 0
     else:
         parent = comment.parent
-        _lock_thread(parent.tree_id)
+        _lock_thread(parent.tree_id, label_post=comment.post_id)
+        _stamp(comment, stamp_time)
         # Under the lock, so this statement's snapshot holds every earlier writer's rows.
-        right, level = _make_room_in(parent)
+        right, level, last_number = _make_room_in(parent, label_of=comment)
         comment.tree_id, comment.lft, comment.rght = parent.tree_id, right, right + 1
         comment.level = level + 1
         parent.rght = right + 2  # as django-mptt keeps the parent in hand up to date
-    if stamp_time:
-        comment.submitted_at = timezone.now()
+    comment.label_number = None if comment.author_name else (last_number or 0) + 1
     comment.save()
     return comment
 
 
-def _make_room_in(parent: Comment) -> tuple[int, int]:
+def _stamp(comment: Comment, stamp_time: bool) -> None:
+    if stamp_time:
+        comment.submitted_at = timezone.now()
+    comment.label_minute = minute_of(comment.submitted_at)
+
+
+# The last label number given in the new comment's minute on its post (NULL: none yet).
+_LAST_NUMBER = (
+    "(SELECT max(label_number) FROM {table} WHERE post_id = %(post)s AND label_minute = %(minute)s)"
+)
+
+
+def _next_tree_id_and_label(comment: Comment) -> tuple[int, int | None]:
+    """The next tree_id, and the last label number of the comment's minute (one statement,
+    under the new-thread and label locks)."""
+    table = Comment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COALESCE(MAX(tree_id), 0) + 1 FROM {table}), "  # noqa: S608
+            + _LAST_NUMBER.format(table=table),
+            {"post": comment.post_id, "minute": comment.label_minute},
+        )
+        return cursor.fetchone()
+
+
+def _make_room_in(parent: Comment, *, label_of: Comment) -> tuple[int, int, int | None]:
     """Shift everything at or right of ``parent``'s right edge by two, making room for a
-    last child; return the parent's (right edge, level) from before the shift.
+    last child; return the parent's (right edge, level) from before the shift, and the
+    last label number of ``label_of``'s minute on its post.
 
     django-mptt's ``insert_at`` with a fresh read of the parent, in one statement: every
     part of it reads the same snapshot, so ``target`` is the parent as it was.
@@ -88,18 +143,23 @@ def _make_room_in(parent: Comment) -> tuple[int, int]:
                 FROM target AS t
                 WHERE c.tree_id = %(tree)s AND t.tree_id = %(tree)s AND c.rght >= t.rght
             )
-            SELECT rght, level, tree_id FROM target
+            SELECT rght, level, tree_id, {_LAST_NUMBER.format(table=table)} FROM target
             """,  # noqa: S608 - our table name; the values are parameters
-            {"parent": parent.pk, "tree": parent.tree_id},
+            {
+                "parent": parent.pk,
+                "tree": parent.tree_id,
+                "post": label_of.post_id,
+                "minute": label_of.label_minute,
+            },
         )
         row = cursor.fetchone()
     if row is None:
         raise Comment.DoesNotExist(f"comment {parent.pk} is gone")
-    right, level, tree_id = row
+    right, level, tree_id, last_number = row
     if tree_id != parent.tree_id:
         # Only a repair (rebuild_thread) moves a comment to another tree: nothing shifted.
         raise RuntimeError(f"comment {parent.pk} moved from tree {parent.tree_id} to {tree_id}")
-    return right, level
+    return right, level, last_number
 
 
 def insert_threads(comments: list[Comment]) -> list[Comment]:
@@ -114,25 +174,45 @@ def insert_threads(comments: list[Comment]) -> list[Comment]:
     assert transaction.get_connection().in_atomic_block, "tree writes need a transaction"
     if not comments:
         return comments
-    lock_new_thread()
-    ids, tree_id = _reserve(len(comments))
+    posts = sorted({comment.post_id for comment in comments})
+    lock_new_thread(label_posts=posts)
+    ids, tree_id, last_numbers = _reserve(len(comments), posts)
     _number_threads(comments, ids, tree_id)
+    _number_labels(comments, last_numbers)
     copy_objects(Comment, comments)
     return comments
 
 
-def _reserve(count: int) -> tuple[list[int], int]:
-    """``count`` new comment ids, and the first free tree_id (under the new-thread lock)."""
-    table = Comment._meta.db_table
+def _reserve(count: int, posts: list[int]) -> tuple[list[int], int, dict[tuple, int]]:
+    """``count`` new comment ids, the first free tree_id (under the new-thread lock), and
+    the last label number of each (post, minute) of ``posts`` (under their label locks)."""
+    table = connection.ops.quote_name(Comment._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT nextval(pg_get_serial_sequence(%s, 'id')), "  # noqa: S608 - our table
-            f"(SELECT COALESCE(MAX(tree_id), 0) + 1 FROM {connection.ops.quote_name(table)}) "
-            f"FROM generate_series(1, %s)",
-            [table, count],
+            f"(SELECT COALESCE(MAX(tree_id), 0) + 1 FROM {table}), "
+            # Once, in the first row: [[post, minute, last number], ...].
+            f"CASE WHEN n = 1 THEN (SELECT json_agg(json_build_array(post_id, label_minute, "
+            f"last)) FROM (SELECT post_id, label_minute, max(label_number) AS last FROM {table} "
+            f"WHERE post_id = ANY(%s) AND label_number IS NOT NULL "
+            f"GROUP BY post_id, label_minute) AS labels) END "
+            f"FROM generate_series(1, %s) AS n",
+            [Comment._meta.db_table, posts, count],
         )
         rows = cursor.fetchall()
-    return [row[0] for row in rows], rows[0][1]
+    last_numbers = {(post, minute): last for post, minute, last in rows[0][2] or []}
+    return [row[0] for row in rows], rows[0][1], last_numbers
+
+
+def _number_labels(comments: list[Comment], last_numbers: dict[tuple, int]) -> None:
+    """Each anonymous comment the next label number of its minute, in list order."""
+    for comment in comments:
+        comment.label_minute = minute_of(comment.submitted_at)
+        if comment.author_name:
+            comment.label_number = None
+            continue
+        key = (comment.post_id, comment.label_minute)
+        comment.label_number = last_numbers[key] = last_numbers.get(key, 0) + 1
 
 
 def _number_threads(comments: list[Comment], ids: list[int], tree_id: int) -> None:

@@ -52,6 +52,8 @@ urlpatterns = [
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("comments/", include("comments.urls")),
+    # A writer's corrections change a comment through moderation's services.
+    path("comments/", include("moderation.writer_urls")),
     path("notifications/", include("moderation.urls")),
     path("", include("blog.urls")),
 ]

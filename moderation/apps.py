@@ -6,11 +6,12 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self):
+        from comments import own_edit
         from comments import policy as comments_policy
 
         # reader_info and rules also connect receivers: the readers' policy summary and the
         # cached rules are dropped when the policy or a blocked term changes.
-        from . import policy, reader_info, services
+        from . import policy, reader_info, rules, services
 
         # What the comments app tells moderation (the audit log, the rate limit) and what
         # it tells readers about moderation: registered here, so the path is visible.
@@ -24,3 +25,5 @@ class ModerationConfig(AppConfig):
                 refusal_reasons=reader_info.refusal_reasons,
             )
         )
+        # How long writers may correct their comments is the policy's to say.
+        own_edit.register_window(rules.own_edit_window)

@@ -25,6 +25,8 @@ class ModerationEvent(models.Model):
         EDITED = "edited", _("edited")
         REVISION_RESTORED = "revision_restored", _("revision restored")
         ERASED = "erased", _("erased for a data-removal request")
+        WRITER_EDITED = "writer_edited", _("corrected by its writer")
+        WITHDRAWN = "withdrawn", _("withdrawn by its writer")
 
     # Kept when a comment is erased: the event outlives the row it describes.
     comment = models.ForeignKey(
@@ -61,7 +63,12 @@ class ModerationEvent(models.Model):
 
     @property
     def actor_label(self) -> str:
-        return self.actor.get_username() if self.actor_id else "policy"
+        if self.actor_id:
+            return self.actor.get_username()
+        # A writer's own correction without an account: proven by their cookie.
+        if self.action in (self.Action.WRITER_EDITED, self.Action.WITHDRAWN):
+            return "its writer"
+        return "policy"
 
 
 class BlockedTerm(models.Model):
@@ -111,6 +118,12 @@ class PolicySettings(models.Model):
         default=5,
         help_text=_("Further comments are turned away with a message to wait."),
     )
+    own_edit_minutes = models.PositiveSmallIntegerField(
+        _("minutes a writer may correct or withdraw their comment"),
+        default=15,
+        help_text=_("After posting, until someone replies. 0: writers cannot change "
+                    "their comments; moderators always can."),
+    )  # fmt: skip
     # The learned spam filter (moderation/spam/): blank means the thresholds that
     # cross-validation chose at the last training (at most 1% of legitimate to spam).
     spam_threshold = models.FloatField(

@@ -102,6 +102,27 @@ def rules_alone(*, comment: Comment) -> str:
     return Comment.Status.APPROVED
 
 
+def assess_text(*, comment: Comment) -> Assessment:
+    """The rules about what a comment says, not who wrote it: blocked terms and domains,
+    the spam filter, links. For a text changed after it was judged (its writer's
+    correction, ``moderation.writer``): a correction that now trips one goes back to the
+    queue; who wrote it was settled when it was first judged."""
+    if is_trusted(comment.user, comment.post):
+        return Assessment(Comment.Status.APPROVED, [])
+    rules, terms = cached_rules()
+    spam, held = _blocked_terms(comment, terms)
+    if spam:
+        return Assessment(Comment.Status.SPAM, spam)
+    learned = spam_filter.verdict(comment, rules)
+    if learned is not None and learned.status == Comment.Status.SPAM:
+        return Assessment(Comment.Status.SPAM, [learned.reason])
+    reasons = list(held) + ([learned.reason] if learned is not None else [])
+    links = count_links(comment.body)
+    if links > rules.max_links:
+        reasons.append(ngettext("%(count)d link", "%(count)d links", links) % {"count": links})
+    return Assessment(Comment.Status.PENDING if reasons else Comment.Status.APPROVED, reasons)
+
+
 def count_attempt(*, post, user, ip_hash: str) -> None:
     """Count one use of the comment form from this address; refuse it past the limit.
 

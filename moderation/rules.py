@@ -8,6 +8,7 @@ processes cannot be told: there the copy is kept at most KEPT_SECONDS. Within on
 the rules are read once.
 """
 
+import datetime
 import threading
 
 from django.core.cache import cache
@@ -39,6 +40,11 @@ def current() -> tuple[PolicySettings, list[BlockedTerm]]:
     if getattr(_request, "open", False):
         _request.rules = found
     return found
+
+
+def own_edit_window() -> datetime.timedelta:
+    """How long after posting a writer may correct or withdraw their comment."""
+    return datetime.timedelta(minutes=current()[0].own_edit_minutes)
 
 
 def forget() -> None:

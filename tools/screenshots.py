@@ -50,6 +50,7 @@ class Demo:
     reply_target: int  # an approved reply to a reply, quoting the comment it answers
     moderator: str
     password: str
+    citing_post: str = ""  # a post where a comment cites another by its label
 
 
 def scratch_url(url: str, name: str) -> str:
@@ -113,8 +114,36 @@ def seed(name: str) -> Demo:
         moderator="moderator",
         password=DEMO_PASSWORD,
     )
+    demo.citing_post = add_citation(exclude=post)
     connections.close_all()
     return demo
+
+
+def add_citation(*, exclude) -> str:
+    """A reader's comment citing an anonymous one by time, as the model blog's readers do
+    ("Anon 6:45pm"), on a post other than the deep thread (so its shots stay as they were).
+    Returns that post's address."""
+    import datetime
+
+    from django.utils import timezone
+
+    from blog.models import Post
+    from comments.models import Comment
+    from comments.services import comment_create_as_is
+
+    anonymous = Comment.objects.filter(status=Comment.Status.APPROVED, author_name="")
+    post = Post.objects.filter(comments__in=anonymous).exclude(pk=exclude.pk).distinct().first()
+    cited = anonymous.filter(post=post).order_by("submitted_at").first()
+    local = timezone.localtime(cited.submitted_at)
+    hour = local.hour % 12 or 12
+    written = f"Anon {hour}:{local.minute:02d}{'pm' if local.hour >= 12 else 'am'}"
+    latest = post.comments.order_by("-submitted_at").first().submitted_at
+    comment_create_as_is(
+        post=post, parent=None, status=Comment.Status.APPROVED, source="screenshots",
+        body=f"{written}, the same happened to me: my clinic asked for a letter too.",
+        submitted_at=latest + datetime.timedelta(hours=1), author_name="Joanna K",
+    )  # fmt: skip
+    return post.get_absolute_url()
 
 
 def free_port() -> int:
@@ -199,6 +228,43 @@ def pages(demo: Demo):
         page.get_by_role("alert").wait_for()
         page.evaluate("document.activeElement.blur()")
 
+    def citation_on_hover(page):
+        page.goto(demo.citing_post)
+        link = page.locator("a.citation").first
+        link.evaluate("(link) => window.scrollTo(0, link.getBoundingClientRect().top"
+                      " + window.scrollY - window.innerHeight / 3)")  # fmt: skip
+        link.hover()
+        page.locator(".citation-popover").wait_for()
+        return "viewport"
+
+    def own_comment_with_edit_link(page):
+        page.goto(demo.citing_post)
+        form = page.locator("#comment-form")
+        form.get_by_label("Comment", exact=True).fill(
+            "In my trial arm the dose was 5 mg twice a day, if that helps anyone."
+        )
+        form.get_by_role("button", name="Post comment").click()
+        mine = page.locator(".comment-pending").last
+        mine.wait_for()
+        mine.evaluate("(item) => window.scrollTo(0, item.getBoundingClientRect().top"
+                      " + window.scrollY - 80)")  # fmt: skip
+        return "viewport"
+
+    def edit_inline(page):
+        page.goto(demo.citing_post)
+        link = page.locator(".edit-link").last
+        link.click()  # with JavaScript: the form opens inside the comment
+        form = page.locator(".own-edit-inline")
+        form.wait_for()
+        form.evaluate("(form) => window.scrollTo(0, form.getBoundingClientRect().top"
+                      " + window.scrollY - 120)")  # fmt: skip
+        return "viewport"
+
+    def edit_page(page):  # without JavaScript the link leads here
+        page.goto(demo.citing_post)
+        page.goto(page.locator(".edit-link").last.get_attribute("href"))
+        page.get_by_role("heading", name="Correct your comment").wait_for()
+
     return [
         ("home", False, visit("/")),
         ("post", False, post_with_new_comments),
@@ -214,6 +280,12 @@ def pages(demo: Demo):
         ("reply-signed-in", True, visit(f"/comments/{demo.reply_target}/reply/")),
         ("moderation-queue", True, visit("/admin/moderation/pendingcomment/")),
         ("comment-change", True, visit(f"/admin/comments/comment/{demo.reply_target}/change/")),
+        # Issue 23: a citation's cited comment on hover; a writer's own comment, still
+        # theirs to correct, and the page where they correct it.
+        ("citation", False, citation_on_hover),
+        ("edit-link", False, own_comment_with_edit_link),
+        ("edit-inline", False, edit_inline),
+        ("edit", False, edit_page),
     ]
 
 
@@ -254,9 +326,12 @@ def take_all(base_url: str, demo: Demo, out: Path, only: set[str]) -> list[Path]
                 if only and name not in only:
                     continue
                 page = contexts[moderated].new_page()
-                go(page)
+                how = go(page)
                 path = out / f"{name}-{size}.png"
-                shoot(page, path, MAX_SCREENS[size])
+                if how == "viewport":  # the screen the reader is looking at, as it is
+                    page.screenshot(path=path, animations="disabled")
+                else:
+                    shoot(page, path, MAX_SCREENS[size])
                 written.append(path)
                 print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
                 page.close()

@@ -53,8 +53,12 @@ def _discussion(context, post) -> Discussion:
     found = context.render_context.get(key)
     if found is None:
         request = context.get("request")
+        user = getattr(request, "user", None)
         found = discussion_for(
-            post, page=comment_page_number(request), mine=own_pending_ids(request)
+            post,
+            page=comment_page_number(request),
+            mine=own_pending_ids(request),
+            viewer_id=user.pk if user is not None and user.is_authenticated else None,
         )
         context.render_context[key] = found
     return found

@@ -39,6 +39,7 @@ APPROVED = {
     Comment.Status.SPAM: "spam",
     Comment.Status.REMOVED: "trash",
     Comment.Status.REJECTED: "trash",  # WordPress has no "rejected"; the meta keeps it
+    Comment.Status.WITHDRAWN: "trash",  # nor "withdrawn by its writer"; the meta keeps it
 }
 # Characters XML 1.0 cannot carry at all.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -67,29 +67,33 @@ def test_quoting_and_in_reply_to_use_the_label(client, make, post, settings):
     assert f'<a href="#comment-{answered.pk}">quoting <bdi>Anonymous 09:01</bdi></a>' in html
 
 
-def test_a_label_reveals_nothing_the_page_does_not_show(client, make, post):
-    """A held comment earlier in the same minute does not push the approved one to "(2)",
-    and a removed comment kept as a placeholder is "a removed comment", not its name."""
+def test_a_placeholder_reveals_no_name(client, make, post):
+    """A removed comment kept as a placeholder is "a removed comment", not its name; the
+    held comment earlier in the minute keeps its number (labels are fixed: issue 23)."""
     make("Held first.", submitted_at=at(8, 15, 1), status=Comment.Status.PENDING)
     shown = make("Shown.", submitted_at=at(8, 15, 40))
     removed = make("Gone.", name="Secret Name", status=Comment.Status.REMOVED)
     make("Reply to the removed one.", parent=removed, quote="Gone.")
     html = client.get(post.get_absolute_url(), **UA).text
-    assert names(html)[shown.pk] == "Anonymous 08:15"
+    assert names(html)[shown.pk] == "Anonymous 08:15 (2)"
     assert "Secret Name" not in html
     # The quote of a removed comment is not shown, nor whom it quoted.
     assert "quoted text removed by a moderator" in html
 
 
-def test_own_held_comment_is_numbered_after_the_public_ones(client, make, post):
+def test_own_held_comment_keeps_the_number_it_was_given(client, make, post):
     held = make("Mine.", submitted_at=at(10, 0, 1), status=Comment.Status.PENDING)
     public = make("Public.", submitted_at=at(10, 0, 50))
     kept = HttpResponse()
     remember_own(RequestFactory().get("/"), kept, held)  # as when they posted it
     client.cookies.update(kept.cookies)
     shown = names(client.get(post.get_absolute_url(), **UA).text)
-    assert shown[public.pk] == "Anonymous 10:00"
-    assert shown[held.pk] == "Anonymous 10:00 (2)"
+    assert shown[held.pk] == "Anonymous 10:00"
+    assert shown[public.pk] == "Anonymous 10:00 (2)"
+    # Everyone else sees the same label for the public one.
+    assert names(Client().get(post.get_absolute_url(), **UA).text)[public.pk] == (
+        "Anonymous 10:00 (2)"
+    )
 
 
 def test_reply_page_names_the_comment_by_its_label(client, make, post):

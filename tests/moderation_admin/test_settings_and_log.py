@@ -23,7 +23,8 @@ def policy_change_url() -> str:
 
 
 def policy_form(**changes) -> dict:
-    data = {"hold_first_comment": "on", "max_links": 2, "comments_per_minute": 5}
+    data = {"hold_first_comment": "on", "max_links": 2, "comments_per_minute": 5,
+            "own_edit_minutes": 15}  # fmt: skip
     data.update(changes)
     return data
 

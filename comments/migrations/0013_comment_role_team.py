@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0010_comment_pending_tree_kinds'),
+        ('comments', '0012_reasons_as_data'),
     ]
 
     operations = [
