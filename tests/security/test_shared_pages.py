@@ -42,11 +42,12 @@ def reference(url: str) -> bytes:
 
 
 @pytest.mark.parametrize("languages", ["default", "two"])
-@pytest.mark.parametrize("path", ["post", "/feed/", "/", "/series/"])
+@pytest.mark.parametrize("path", ["post", "comments feed", "/feed/", "/", "/series/"])
 def test_the_language_cookie_never_shapes_a_public_answer(settings, post, languages, path):
     if languages == "two":
         settings.LANGUAGES = TWO_LANGUAGES
-    url = post.get_absolute_url() if path == "post" else path
+    url = {"post": post.get_absolute_url(), "comments feed": f"/comments/feed/{post.slug}/"}
+    url = url.get(path, path)
     french = Client()
     french.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     answers = [french.get(url, **UA, **ACCEPT) for _ in range(2)]  # miss, then a hit
