@@ -14,6 +14,7 @@ def start_error_tracker() -> bool:
     try:
         import sentry_sdk
         from sentry_sdk.integrations.django import DjangoIntegration
+        from sentry_sdk.integrations.logging import ignore_logger
     except ImportError as error:
         raise ImproperlyConfigured(
             "ERROR_TRACKER_DSN is set but the sentry-sdk package is not installed "
@@ -25,4 +26,6 @@ def start_error_tracker() -> bool:
         send_default_pii=False,  # readers' addresses and e-mails stay here
         traces_sample_rate=0.0,
     )
+    # Scanners guessing host names are not errors of ours (one log line, config/logging.py).
+    ignore_logger("django.security.DisallowedHost")
     return True

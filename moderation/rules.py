@@ -3,9 +3,10 @@
 Read on every submission and changed rarely (in the admin): one cache read instead of
 two queries per comment. Saving or deleting either drops the cached copy (signals, after
 the commit, and at once so this transaction sees its own change), so every web process
-reads the new rules on its next submission. With a per-process cache (locmem) the other
-processes cannot be told: there the copy is kept at most KEPT_SECONDS. Within one request
-the rules are read once.
+reads the new rules on its next submission. A per-process cache (locmem) could not tell
+the other processes, so production refuses one under more than one worker
+(config/checks.py, colloquy.E003); there the copy is kept at most KEPT_SECONDS anyway.
+Within one request the rules are read once.
 """
 
 import datetime

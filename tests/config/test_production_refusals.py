@@ -6,7 +6,10 @@ deploy checks (``colloquy.W…``) is shown firing under ``check --deploy``, and 
 of tests/config/test_settings.py's ``production_env`` pass them all.
 """
 
+import gzip
+import http.server
 import sys
+import threading
 
 import pytest
 
@@ -133,19 +136,65 @@ def test_check_deploy_says_what_development_settings_would_get_wrong():
 
 
 def test_an_error_tracker_named_without_its_package_refuses_to_start():
-    env = production_env(ADMINS="", ERROR_TRACKER_DSN=f"http://key@127.0.0.1:{free_port()}/1")
+    env = production_env(ERROR_TRACKER_DSN=f"http://key@127.0.0.1:{free_port()}/1")
+    # As if sentry-sdk were not installed (it is a dev dependency, so it is here).
+    code = "import sys; sys.modules['sentry_sdk'] = None; import config.wsgi"
+    result = run([sys.executable, "-c", code], env)
+    assert result.returncode != 0
+    assert "ERROR_TRACKER_DSN is set but the sentry-sdk package is not installed" in (result.stderr)
+
+
+class Tracker(http.server.BaseHTTPRequestHandler):
+    """A stand-in for the error tracker: keeps what it is sent."""
+
+    received: list[tuple[str, bytes]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        elif self.headers.get("Content-Encoding") == "br":
+            pytest.fail("the tracker was sent brotli; the test server reads gzip only")
+        Tracker.received.append((self.path, body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_server_error_reaches_the_error_tracker():
+    server = http.server.HTTPServer(("127.0.0.1", 0), Tracker)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Tracker.received.clear()
+    env = production_env(
+        ADMINS="", ERROR_TRACKER_DSN=f"http://key@127.0.0.1:{server.server_port}/1"
+    )
+    # A view that fails inside a real request (robots.txt's, swapped before the URLs load).
+    code = """
+import django; django.setup()
+import blog.views, sentry_sdk
+def broken(request):
+    raise ZeroDivisionError("robots.txt failed")
+blog.views.robots_txt = broken
+from django.test import Client
+try:
+    client = Client(raise_request_exception=False, HTTP_HOST="evil.example")
+    client.get("/robots.txt", secure=True)  # DisallowedHost: not for the tracker
+    client.get("/robots.txt", secure=True, HTTP_HOST="blog.example.org")
+except Exception:
+    pass  # the error page itself may need collectstatic's manifest: not what is tested
+sentry_sdk.flush(timeout=10)
+"""
     try:
-        import sentry_sdk  # noqa: F401
-    except ImportError:
-        result = run([sys.executable, "-c", "import config.wsgi"], env)
-        assert result.returncode != 0
-        assert "ERROR_TRACKER_DSN is set but the sentry-sdk package is not installed" in (
-            result.stderr
-        )
-    else:
-        # With the package, the tracker counts as someone who hears of errors.
-        result = deploy_check(env)
-        assert "colloquy.W001" not in result.stdout + result.stderr
+        result = run([sys.executable, "-c", code], env)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [path for path, _ in Tracker.received] == ["/api/1/envelope/"]
+    assert b"robots.txt failed" in Tracker.received[0][1], Tracker.received[0][1][:3000]
+    # With a tracker, someone hears of errors: no W001 although ADMINS is empty.
+    assert "colloquy.W001" not in (lambda r: r.stdout + r.stderr)(deploy_check(env))
 
 
 def test_production_settings_are_what_the_repository_root_wsgi_uses():
