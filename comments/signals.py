@@ -21,7 +21,10 @@ def retire_cached_pages(sender, instance, **kwargs) -> None:
     if not isinstance(instance, Comment):
         return
     post_id = instance.post_id
-    transaction.on_commit(lambda: pagecache.bump(post_id))
+    # A new comment only adds words; any other change (approved, edited, removed, deleted)
+    # may take some away, and an outage must not bring them back (pagecache.last_good).
+    withdraw = not kwargs.get("created", False)
+    transaction.on_commit(lambda: pagecache.bump(post_id, withdraw=withdraw))
 
 
 def _forget_reserved_names(**kwargs) -> None:

@@ -18,7 +18,10 @@ revalidation (``If-None-Match``) is answered ``304`` from one small cache read
 Stale if error: a page is kept ``PAGE_CACHE_STALE_IF_ERROR`` seconds, well past its own
 lifetime and its version (a lapsed or retired page is a miss), so that when the database
 does not answer, the post's view serves the last good copy (``last_good``) instead of an
-error page.
+error page. Only words added since (a new comment) may be missing from it: a change that
+may take words away (a comment edited, removed or otherwise changed; the post edited,
+unpublished or deleted) withdraws every copy made before it (``bump(withdraw=True)``), so
+an outage never undoes a moderator's decision.
 """
 
 import re
@@ -79,9 +82,17 @@ def _seconds() -> int:
     return settings.POST_PAGE_CACHE_SECONDS
 
 
-def bump(post_id: int) -> None:
-    """Retire every cached page of this post, and every process's copy of them."""
-    cache.set(_version_key(post_id), time.time_ns(), None)
+def _withdrawn_key(post_id: int) -> str:
+    return f"colloquy:post:{post_id}:withdrawn"
+
+
+def bump(post_id: int, *, withdraw: bool = False) -> None:
+    """Retire every cached page of this post, and every process's copy of them; with
+    ``withdraw``, the copies made so far may not be served even as a last good copy."""
+    now = time.time_ns()
+    if withdraw:
+        cache.set(_withdrawn_key(post_id), now, max(1, settings.PAGE_CACHE_STALE_IF_ERROR))
+    cache.set(_version_key(post_id), now, None)
     localpages.changed(post_id)
 
 
@@ -227,10 +238,16 @@ def last_good(slug: str, *, page: int, language: str) -> tuple[int, bytes] | Non
     or retired; None when there is none or the cache does not answer either."""
     try:
         post_id = _post_id(slug)
-        entry = cache.get(_page_key(post_id, page, language)) if post_id is not None else None
+        if post_id is None:
+            return None
+        keys = [_page_key(post_id, page, language), _withdrawn_key(post_id)]
+        found = cache.get_many(keys)
     except Exception:  # a cache kept in the database is down with it
         return None
-    return (post_id, entry[1]) if entry else None
+    entry, withdrawn = found.get(keys[0]), found.get(keys[1])
+    if entry is None or (withdrawn is not None and entry[0] < withdrawn):
+        return None  # made before a change that took words away
+    return post_id, entry[1]
 
 
 def stale_response(body: bytes, language: str) -> HttpResponse:

@@ -133,6 +133,10 @@ def test_the_scale_profile_puts_nginx_in_front_of_the_replicas():
     assert "server web-replica:8000 resolve;" in conf
     probes = conf[conf.index("location ~ ^/(healthz|readyz)$") :]
     assert "proxy_cache off;" in probes[: probes.index("}")]
+    # The app's 503 (database down) is final: nginx's own old copy could hold words a
+    # moderator has removed since (the app withdraws those; nginx cannot tell).
+    stale = re.search(r"proxy_cache_use_stale ([^;]*);", conf).group(1).split()
+    assert "http_503" not in stale and "error" in stale
 
 
 def test_every_variable_compose_reads_is_in_env_example():

@@ -22,7 +22,7 @@ from django.utils.html import escape
 from blog import viewcount
 from comments.models import Comment
 from config.outage import server_error
-from core import pagecache
+from moderation.services import comment_remove
 from tests.factories import CommentMaker, PostFactory, SuperuserFactory
 from tests.faults.test_database_down import UA, database_unreachable
 
@@ -53,7 +53,7 @@ def test_a_retired_page_is_served_from_its_last_good_copy(page_cache):
     post = PostFactory(title="Kept through the outage")
     url = post.get_absolute_url()
     assert Client().get(url, **UA).status_code == 200  # rendered and cached
-    pagecache.bump(post.pk)  # a comment approved just before the database went away
+    CommentMaker(post)("Posted just before the database went away.")  # retires the page
 
     with database_unreachable():
         for _ in range(3):
@@ -69,6 +69,24 @@ def test_a_retired_page_is_served_from_its_last_good_copy(page_cache):
 
     fresh = Client().get(url, **UA)
     assert fresh.status_code == 200 and "X-Stale-If-Error" not in fresh.headers
+    assert "Posted just before the database went away." in fresh.text
+
+
+def test_an_outage_never_brings_back_what_a_moderator_took_away(page_cache):
+    post = PostFactory(title="Moderated")
+    comment = CommentMaker(post)("Words not fit for purpose.")
+    other = PostFactory(title="Unpublished later")
+    for page in (post, other):
+        assert Client().get(page.get_absolute_url(), **UA).status_code == 200  # cached
+    comment_remove(comment=comment, actor=SuperuserFactory(), reason="Not fit for purpose")
+    other.status = other.Status.DRAFT
+    other.save()
+
+    with database_unreachable():
+        for page in (post, other):
+            text = assert_outage_page(Client().get(page.get_absolute_url(), **UA))
+            assert "Words not fit for purpose." not in text
+    assert "Words not fit for purpose." not in Client().get(post.get_absolute_url(), **UA).text
 
 
 def test_a_page_never_cached_gets_the_sites_503_page(page_cache, caplog):
