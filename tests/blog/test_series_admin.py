@@ -120,3 +120,17 @@ def test_staff_without_a_role_may_not_manage_series(client, messy):
     clerk = UserFactory(username="clerk", is_staff=True)
     client.force_login(clerk)
     assert client.get(change_url(messy["real"])).status_code == 403
+
+
+def test_a_rename_retires_the_cached_pages_of_its_posts(
+    client, moderator, messy, django_capture_on_commit_callbacks, settings
+):
+    settings.POST_PAGE_CACHE_SECONDS = 300  # the shared page cache, on as in production
+    page = client.get(messy["theirs"].get_absolute_url()).text
+    assert "#ResearchSpeak" in page  # "Research Speak", shown as a hashtag
+    admin = type(client)()
+    admin.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(change_url(messy["copy"]), {"name": "IndustrySpeak", "description": ""})
+    page = client.get(messy["theirs"].get_absolute_url()).text
+    assert "#IndustrySpeak" in page and "/series/industryspeak/" in page
