@@ -6,13 +6,14 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from blog.seo import absolute_url, html_text
+from blog.seo import absolute_url
 from core.pagination import comment_page_number
 
 from ..forms import CommentForm
 from ..identity import commenter
 from ..policy import policy_summary
 from ..render import render_entries
+from ..schema import comments_json
 from ..thread import Discussion, discussion_for, own_pending_ids
 
 register = template.Library()
@@ -70,28 +71,9 @@ def comments_schema(context, post) -> dict:
     comment they answer) and the post's ``commentCount``, for its ``BlogPosting`` data."""
     discussion = _discussion(context, post)
     page = f"?cpage={discussion.page}" if discussion.page > 1 else ""
-    base = absolute_url(post.get_absolute_url()) + page
-    top: list[dict] = []
-    by_id: dict[int, dict] = {}
-    for entry in discussion.entries:
-        if not entry.is_visible or entry.placeholder:
-            continue
-        url = f"{base}#comment-{entry.id}"
-        item = {
-            "@type": "Comment",
-            "@id": url,
-            "url": url,
-            "author": {"@type": "Person", "name": entry.label or gettext("Anonymous")},
-            "dateCreated": entry.iso_time,
-            "text": html_text(entry.body_html),
-        }
-        by_id[entry.id] = item
-        parent = by_id.get(entry.parent_id)
-        if parent is None:
-            top.append(item)
-        else:
-            parent.setdefault("comment", []).append(item)
-    return {"commentCount": discussion.approved_count, "comment": top}
+    url = f"{absolute_url(post.get_absolute_url())}{page}"
+    comments = comments_json(discussion, url=url, anonymous=gettext("Anonymous"))
+    return {"commentCount": discussion.approved_count, "comment": comments}
 
 
 @register.simple_tag(takes_context=True)
