@@ -2,6 +2,7 @@
 something, a model that must earn its use, who teaches it, the drift guard, retraining
 without a person, and web processes that score without the training libraries."""
 
+import io
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from bench.spam_corpus import corpus
 from comments.addresses import address_confirm
@@ -396,3 +398,17 @@ def scoring_sample(text: str):
 def test_figures_at_counts_what_a_threshold_flags():
     found = figures_at(np.array([0.9, 0.6, 0.7, 0.1]), np.array([1, 1, 0, 0], bool), 0.65)
     assert found["recall"] == 0.5 and found["legitimate_flagged"] == 0.5
+
+
+def test_the_workers_round_retrains_when_due(make, moderator, settings, caplog):
+    """The worker (manage.py worker --once, as cron or compose runs it) is where the
+    retraining happens without a person: one round trains once enough decisions came."""
+    settings.SPAM_RETRAIN_AFTER = 40
+    decide(make, moderator, corpus(per_source=10, seed=3))
+    before = SpamModel.objects.count()
+
+    with caplog.at_level("INFO", logger="moderation.worker"):
+        call_command("worker", "--once", stdout=io.StringIO())
+
+    assert SpamModel.objects.count() == before + 1
+    assert any("new decisions since the last training" in m for m in caplog.messages)

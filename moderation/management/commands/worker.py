@@ -5,12 +5,17 @@ enough, and more are safe (each mail and each digest is taken under a row lock).
 periodic job is one more line in ``jobs()``.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core import outbox
 from core.worker import Job, run, stop_on_signals
+from moderation.spam.jobs import retrain_if_due
 from moderation.staff_mail import send_due_digests
+
+logger = logging.getLogger("moderation.worker")
 
 MINUTE = 60.0
 HOUR = 3600.0
@@ -22,7 +27,15 @@ def jobs() -> list[Job]:
         Job("queue moderation digests", MINUTE, send_due_digests),
         Job("send mail", settings.WORKER_MAIL_SECONDS, outbox.deliver_due),
         Job("forget old sent mail", HOUR, outbox.purge_sent),
+        Job("retrain the spam filter when due", 15 * MINUTE, retrain_spam_filter),
     ]
+
+
+def retrain_spam_filter() -> None:
+    """After SPAM_RETRAIN_AFTER new decisions: train, and put the model to use only if it
+    earns it (moderation/spam/jobs.py); what happened goes to the log."""
+    if (said := retrain_if_due()) is not None:
+        logger.info("%s", said)
 
 
 class Command(BaseCommand):
