@@ -12,17 +12,6 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 
 # Written on other branches of this round (deployment, production settings, mail, spam,
 # the conversation): remove each name once it has been merged.
-PENDING_FILES = {
-    "docs/production-settings.md",
-    "docs/deploying.md",
-    "docs/mail.md",
-    "docs/spam-filter.md",
-    "docs/conversation.md",
-    "docs/conversation-extras.md",
-}
-PENDING_TARGETS = {"deploy-check", "lock"}
-PENDING_COMMANDS = {"worker", "send_moderation_digest"}
-
 LINK = re.compile(r"\]\(([^)\s]+)\)|<img src=\"([^\"]+)\"")
 
 
@@ -63,14 +52,13 @@ def test_every_relative_link_leads_to_a_file_of_the_repository():
             if not target or re.match(r"[a-z]+:", target):
                 continue  # an anchor on the same page, or another site
             resolved = (path.parent / target).resolve()
-            relative = resolved.relative_to(ROOT).as_posix()
-            assert resolved.exists() or relative in PENDING_FILES, f"{path.name}: {target}"
+            assert resolved.exists(), f"{path.name}: {target}"
 
 
 def test_the_make_targets_and_commands_the_guides_name_exist():
     makefile = (ROOT / "Makefile").read_text()
-    targets = set(re.findall(r"^([a-z][\w-]*):", makefile, re.MULTILINE)) | PENDING_TARGETS
-    commands = set(get_commands()) | PENDING_COMMANDS
+    targets = set(re.findall(r"^([a-z][\w-]*):", makefile, re.MULTILINE))
+    commands = set(get_commands())
     for path in [ROOT / "README.md", ROOT / "CONTRIBUTING.md"]:
         text = code(path.read_text())
         for target in re.findall(r"\bmake ([a-z][\w-]*)", text):
