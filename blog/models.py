@@ -48,6 +48,16 @@ def clean_series_name(name: str) -> str:
     return fold_lines(name).strip().lstrip("#").strip()
 
 
+def free_slug(others: models.QuerySet, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3`` … : the first that none of ``others`` holds."""
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
 class SeriesQuerySet(models.QuerySet):
     def in_use(self):
         """Series with at least one published post: what lists, the subscribe page and the
@@ -110,15 +120,7 @@ class Series(TagBase):
         """The slug of the name: ``msblog``, or ``msblog-2`` while another series holds
         that; an earlier slug is kept to redirect from."""
         base = self.slugify(self.name)
-        taken = set(
-            Series.objects.filter(slug__startswith=base)
-            .exclude(pk=self.pk)
-            .values_list("slug", flat=True)
-        )
-        slug, number = base, 1
-        while slug in taken:
-            number += 1
-            slug = f"{base}-{number}"
+        slug = free_slug(Series.objects.exclude(pk=self.pk), base)
         if self.slug and self.slug != slug and self.slug not in self.former_slugs:
             self.former_slugs = [*self.former_slugs, self.slug]
         self.slug = slug
@@ -336,16 +338,7 @@ class Post(models.Model):
         # A title with no ASCII letters slugifies to "", which has no URL; two posts with the
         # same title (an import, a series of "Update"s) would collide on the unique slug.
         base = slugify(self.title)[:190].strip("-") or "post"
-        taken = set(
-            Post.objects.filter(slug__startswith=base)
-            .exclude(pk=self.pk)
-            .values_list("slug", flat=True)
-        )
-        slug, number = base, 1
-        while slug in taken:
-            number += 1
-            slug = f"{base}-{number}"
-        return slug
+        return free_slug(Post.objects.exclude(pk=self.pk), base)
 
 
 class PostDailyViews(models.Model):
