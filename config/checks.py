@@ -17,6 +17,8 @@ under settings that are not production's.
 - W005 EMAIL_TIMEOUT is unset or not positive: a stalled mail server would hold a worker.
 """
 
+import os
+import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -46,6 +48,26 @@ def mail_backend() -> str:
     return getattr(settings, "EMAIL_DELIVERY_BACKEND", "") or settings.EMAIL_BACKEND
 
 
+def worker_count(argv: list[str] | None = None) -> int | None:
+    """How many processes serve: WEB_CONCURRENCY (gunicorn's own variable), or the
+    ``--workers``/``-w`` of the gunicorn command line this process was started by."""
+    argv = sys.argv if argv is None else argv
+    counted = getattr(settings, "WEB_CONCURRENCY", None)
+    started_by = os.path.normpath(argv[0]).split(os.sep) if argv else []
+    if any(part.startswith("gunicorn") for part in started_by):  # gunicorn, python -m gunicorn
+        for index, arg in enumerate(argv):
+            value = None
+            if arg in ("-w", "--workers") and index + 1 < len(argv):
+                value = argv[index + 1]
+            elif arg.startswith("--workers="):
+                value = arg.partition("=")[2]
+            elif arg.startswith("-w") and arg[2:].isdigit():
+                value = arg[2:]
+            if value and value.isdigit():
+                counted = max(int(value), counted or 0)
+    return counted
+
+
 def refusals() -> list[checks.CheckMessage]:
     found = []
     backend = mail_backend()
@@ -70,12 +92,13 @@ def refusals() -> list[checks.CheckMessage]:
             )
         )
     cache_backend = settings.CACHES["default"]["BACKEND"]
-    workers = getattr(settings, "WEB_CONCURRENCY", None)
+    workers = worker_count()
     if cache_backend in PER_PROCESS_CACHES and workers != 1:
         found.append(
             checks.Error(
-                "CACHE_URL names a cache kept in each process, and WEB_CONCURRENCY is "
-                f"{'unset' if workers is None else workers}: a comment a moderator removes "
+                "CACHE_URL names a cache kept in each process, and WEB_CONCURRENCY (or "
+                f"gunicorn's --workers) is {'unset' if workers is None else workers}: a "
+                "comment a moderator removes "
                 "would still be served by the other workers' caches.",
                 hint="Leave CACHE_URL unset (a cache table in PostgreSQL every process "
                 "shares) or use redis://; keep locmemcache:// only with WEB_CONCURRENCY=1.",

@@ -74,7 +74,8 @@ def test_the_default_production_cache_is_shared_by_every_process():
 
 
 def test_gunicorn_refuses_to_serve_with_a_per_process_cache_and_several_workers():
-    env = production_env(CACHE_URL="locmemcache://colloquy", WEB_CONCURRENCY="2")
+    # WEB_CONCURRENCY says one, the command line says two: the command line is believed.
+    env = production_env(CACHE_URL="locmemcache://colloquy", WEB_CONCURRENCY="1")
     result = run(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2",
          "--bind", f"127.0.0.1:{free_port()}"],
@@ -204,3 +205,21 @@ def test_production_settings_are_what_the_repository_root_wsgi_uses():
     result = run([sys.executable, "-c", "import config.wsgi"], env)
     assert result.returncode != 0 and "colloquy.E002" in result.stderr
     assert (ROOT / "config" / "wsgi.py").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "workers"),
+    [
+        (["/usr/bin/gunicorn", "config.wsgi", "--workers", "3"], 3),
+        (["/venv/lib/python3.11/site-packages/gunicorn/__main__.py", "-w", "2", "x"], 2),
+        (["/usr/local/bin/gunicorn", "--workers=4", "config.wsgi"], 4),
+        (["/usr/local/bin/gunicorn", "-w5", "config.wsgi"], 5),
+        (["/usr/local/bin/gunicorn", "config.wsgi"], None),
+        (["manage.py", "check", "-w", "9"], None),  # not gunicorn's argument
+    ],
+)
+def test_the_worker_count_is_read_from_gunicorns_command_line(argv, workers, settings):
+    from config.checks import worker_count
+
+    settings.WEB_CONCURRENCY = None
+    assert worker_count(argv) == workers
