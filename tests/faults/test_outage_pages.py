@@ -14,7 +14,8 @@ import sys
 
 import pytest
 from django.core.cache import cache
-from django.db import OperationalError
+from django.core.management import call_command
+from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils.html import escape
@@ -171,3 +172,26 @@ def test_an_outage_outside_a_view_is_a_503_too():
         raise ValueError("a bug")
     except ValueError:
         assert server_error(request).status_code == 500
+
+
+def test_with_the_cache_in_the_database_an_outage_in_a_middleware_is_a_503(settings):
+    """A cache kept in PostgreSQL goes down with it: the page cache's middleware fails
+    before any view runs, and the site's 503 page still answers (handler500)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "outage_test_cache",
+        }
+    }
+    settings.POST_PAGE_CACHE_SECONDS = 300
+    call_command("createcachetable", verbosity=0)
+    try:
+        post = PostFactory(title="Cached in the database")
+        url = post.get_absolute_url()
+        assert Client().get(url, **UA).status_code == 200  # cached in the table
+        with database_unreachable():
+            response = Client(raise_request_exception=False).get(url, **UA)
+        assert_outage_page(response)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS outage_test_cache")
