@@ -21,7 +21,6 @@ import contextlib
 import http.client
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -264,82 +263,6 @@ class Stack:
             raise StackError(f"nginx refused deploy/nginx.conf:\n{check.stderr}")
         self.start("nginx", [NGINX, "-c", str(conf), "-e", errors])
 
-    # --- the check -------------------------------------------------------------------
-    def check(self) -> list[str]:
-        """An approval made on one replica shows on every replica at once (and through
-        nginx within its s-maxage); returns the problems found."""
-        held_text = f"Held, then approved {uuid.uuid4().hex[:8]}"
-        post_path, comment_id = self.seed(held_text)
-        problems = []
-        replicas = [self.ports["web-1"], self.ports["web-2"]]
-        for port in [*replicas, *replicas, self.ports["nginx"], self.ports["nginx"]]:
-            status, page, _ = fetch(port, "GET", post_path)  # every worker caches the page
-            if status != 200 or held_text in page:
-                problems.append(f"before approval, 127.0.0.1:{port} answered {status}")
-        moderator = {}
-        status, page, _ = fetch(self.ports["nginx"], "GET", "/admin/login/", cookies=moderator)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        login = {"username": "stack-moderator", "password": self.password, "next": "/admin/",
-                 "csrfmiddlewaretoken": token.group(1) if token else ""}  # fmt: skip
-        status, _, _ = fetch(self.ports["nginx"], "POST", "/admin/login/", fields=login,
-                             cookies=moderator)  # fmt: skip
-        if status != 302:
-            return [*problems, f"the moderator could not sign in through nginx ({status})"]
-        queue = "/admin/moderation/pendingcomment/"
-        _, page, _ = fetch(self.ports["nginx"], "GET", queue, cookies=moderator)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        approve = {"action": "approve", "comment": comment_id,
-                   "csrfmiddlewaretoken": token.group(1) if token else ""}  # fmt: skip
-        status, _, _ = fetch(self.ports["web-1"], "POST", queue, fields=approve, cookies=moderator)
-        if status != 302:
-            return [*problems, f"the approval on replica 1 answered {status}"]
-        # At once: the next request to any worker of any replica shows it.
-        for name in ("web-1", "web-2"):
-            shown = sum(held_text in fetch(self.ports[name], "GET", post_path)[1] for _ in range(4))
-            print(f"local-stack: {name}: {shown} of 4 pages show the approval at once")
-            if shown != 4:
-                problems.append(f"{name}: {4 - shown} of 4 pages still without the approval")
-        waited = self.wait_through_nginx(post_path, held_text)
-        print(f"local-stack: nginx shows the approval after {waited:.1f} s")
-        if waited > 7:
-            problems.append(f"nginx took {waited:.1f} s (PAGE_CACHE_S_MAXAGE is 5)")
-        return problems
-
-    def wait_through_nginx(self, path: str, text: str) -> float:
-        started = time.monotonic()
-        while time.monotonic() < min(self.deadline, started + 20):
-            if text in fetch(self.ports["nginx"], "GET", path)[1]:
-                break
-            time.sleep(0.2)
-        return time.monotonic() - started
-
-    def seed(self, held_text: str) -> tuple[str, int]:
-        """A post with one held comment and a moderator, written as the app writes them."""
-        self.password = secrets.token_urlsafe(16)
-        code = f"""
-import json
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from blog.models import Post
-from comments.services import comment_create_as_is
-user = get_user_model().objects.create_superuser(
-    "stack-moderator", "mod@example.org", {self.password!r}
-)
-post = Post.objects.create(title="The local stack", author=user, body="Checked.",
-                           status=Post.Status.PUBLISHED, published_at=timezone.now())
-held = comment_create_as_is(post=post, parent=None, body={held_text!r}, status="pending",
-                            submitted_at=timezone.now(), source="local-stack")
-print(json.dumps([post.get_absolute_url(), held.pk]))
-"""
-        result = subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", "shell", "-c", code],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        if result.returncode != 0:
-            raise StackError(f"seeding failed:\n{result.stderr[-2000:]}")
-        path, comment_id = json.loads(result.stdout.strip().splitlines()[-1])
-        return path, comment_id
-
 
 def nginx_config(folder: Path, *, port: int, upstreams: list[int]) -> str:
     """deploy/nginx.conf for local processes, as tests/deploy/test_nginx_cache.py adapts it."""
@@ -387,7 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         summary = {"ports": stack.ports, "database": stack.database, "redis": stack.redis_prefix}
         print("local-stack: " + json.dumps(summary))
         if args.check:
-            problems = stack.check()
+            from stack_check import check  # beside this file
+
+            problems = check(stack)
             for problem in problems:
                 print(f"local-stack: PROBLEM: {problem}")
             print("local-stack: check " + ("failed" if problems else "passed"))

@@ -119,8 +119,11 @@ def test_docker_waits_longer_than_gunicorns_graceful_shutdown():
 def test_the_worker_sends_the_mail_and_is_not_probed_over_http():
     worker = SERVICES["worker"]
     assert command_of(worker) == ["python", "manage.py", "worker"]
-    assert worker["healthcheck"] == {"disable": True}
     assert "profiles" not in worker
+    # The image's HEALTHCHECK asks /readyz: only the services that serve HTTP keep it.
+    for name, service in app_services().items():
+        probed = service.get("healthcheck") != {"disable": True}
+        assert probed is serving(name, service), name
 
 
 def test_the_scale_profile_puts_nginx_in_front_of_the_replicas():
