@@ -271,7 +271,7 @@ def comment_inserted(*, comment: Comment, assessment: Assessment | None, source:
         comment.status == Status.APPROVED
         and source == "reader"
         and answered is not None
-        and answered.notify_replies  # else no mail to send: spare the query after commit
+        and answered.notify_replies  # else no mail to send: spare the query
     ):
         notifications.reply_published(comment.pk)  # queued in this transaction
     if source == "reader" and (comment.notify_replies or comment.status == Status.PENDING):

@@ -211,3 +211,18 @@ def test_every_choice_can_be_saved(author, choice):
     client.post(f"/admin/core/notificationpreference/{mine.pk}/change/", {"held_comments": choice})
     mine.refresh_from_db()
     assert mine.held_comments == choice
+
+
+def test_the_count_costs_a_few_queries_however_many_wait(
+    make, post, author, moderator, django_assert_max_num_queries
+):
+    for number in range(30):
+        make(f"Held {number}.", status=Comment.Status.PENDING)
+    from moderation.staff_mail import waiting_for
+
+    # The moderator's permissions (user and groups), then one count.
+    with django_assert_max_num_queries(3):
+        assert waiting_for(moderator) == 30
+    # The author's permissions, whether they wrote a post, then one count.
+    with django_assert_max_num_queries(4):
+        assert waiting_for(author) == 30
