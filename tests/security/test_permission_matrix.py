@@ -174,6 +174,11 @@ TABLE = [
      ["login", "login", "403", "403", "403", "403", "page", "page", "login"]),
     (("admin", "<path:object_id>/", "GET", "events"),
      ["login", "login", "change", "change", "change", "change", "change", "change", "login"]),
+    # The spam filter's review list (issue 24): what the model filed, and "Not spam".
+    (("admin", "moderation_policysettings_spam_review", "GET", ""),
+     ["login", "login", "403", "403", "page", "page", "page", "page", "login"]),
+    (("admin", "moderation_policysettings_spam_not_spam", "POST", "spam-review:not_spam"),
+     ["login", "login", "403", "403", "done", "403", "done", "done", "login"]),
     # -- moderation/services.py --------------------------------------------------------------
     (("service", "comment_approve", "", ""),
      [PD, PD, PD, PD, "done", PD, "done", "done", PD]),
@@ -227,6 +232,7 @@ COMMANDS_THAT_CHANGE_NO_COMMENT = {
     "export_wxr": "reads only",
     "seed_demo": "creates the demo's own posts and comments through comment_submit, once",
     "train_spam_filter": "reads moderators' decisions; saves a model, changes no comment",
+    "retrain_spam_filter": "train_spam_filter when enough new decisions came",
     "evaluate_spam_filter": "reads a CSV file; changes nothing",
 }
 
@@ -252,6 +258,7 @@ ACTION_STATES = {
     "comment_reject": (Status.PENDING, Status.REJECTED),
     "comment_mark_spam": (Status.PENDING, Status.SPAM),
     "comment_mark_not_spam": (Status.SPAM, Status.APPROVED),
+    "spam-review:not_spam": (Status.SPAM, Status.APPROVED),
     "comment_remove": (Status.APPROVED, Status.REMOVED),
     "comment_restore": (Status.REMOVED, Status.APPROVED),
     "comment_approve_and_reply": (Status.PENDING, Status.APPROVED),
@@ -474,7 +481,7 @@ def url_for(name: str, what: str, comment: Comment) -> str:
         return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") + (
             f"{pk}/"
         )
-    if name.endswith(("changelist", "_add")):
+    if name.endswith(("changelist", "_add")) or name.startswith("moderation_policysettings_spam"):
         return reverse(f"admin:{name}")
     if name == "comments_comment_restore_revision":
         first = comment.revisions.order_by("created_at", "pk").first()
@@ -498,6 +505,8 @@ def post_data(name: str, what: str, comment: Comment) -> dict:
         return {**raw, "post": "yes"}
     if what == "erase":
         return {"reason": "request 12", "confirm": "on", "confirmation": "erase"}
+    if name == "moderation_policysettings_spam_not_spam":
+        return {"comment": comment.pk}
     if name == "comments_comment_changelist":
         return {"action": what, "_selected_action": [comment.pk], "post": "yes", "index": 0}
     if name == "moderation_pendingcomment_changelist" and what.startswith("selected:"):
