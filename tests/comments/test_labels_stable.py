@@ -15,6 +15,7 @@ from django.utils import timezone
 from comments.labels import label_of
 from comments.models import Comment
 from comments.services import Submission, comment_as_is, comment_submit, comments_create_as_is
+from comments.thread import discussion_for
 from moderation.services import comment_approve, comment_reject, comment_remove
 from tests.comments.test_labels import UA, names
 from tests.factories import CommentMaker, PostFactory
@@ -59,6 +60,35 @@ def test_labels_never_change_under_any_order_of_approvals_and_removals(client, m
                 assert shown[comment.pk] == EXPECTED[number], (action, index, shown)
         approved = Comment.objects.filter(post=post, status=Comment.Status.APPROVED)
         assert set(shown) == set(approved.values_list("pk", flat=True))
+
+
+def interleavings() -> list[tuple[tuple[str, int], ...]]:
+    """Every interleaving of approving, then removing, each of three comments (a removed
+    comment cannot be approved): 6! / 2^3 = 90 orders."""
+    events = [(action, index) for action in ("approve", "remove") for index in range(3)]
+    return [
+        order
+        for order in itertools.permutations(events)
+        if all(
+            ("remove", index) not in order[: order.index(("approve", index))] for index in range(3)
+        )
+    ]
+
+
+def test_labels_hold_under_every_interleaving_of_approvals_and_removals(moderator):
+    """The page's labels (thread.discussion_for, what the post page renders) after every
+    step of every order: a shown comment always carries the label it was given."""
+    orders = interleavings()
+    assert len(orders) == 90
+    for order in orders:
+        post = PostFactory()
+        comments = three_in_a_minute(post)
+        for action, index in order:
+            ACTIONS[action](comments[index], moderator)
+            shown = {entry.id: entry.label for entry in discussion_for(post).entries}
+            for number, made in enumerate(comments):
+                if made.pk in shown:
+                    assert shown[made.pk] == EXPECTED[number], (order, shown)
 
 
 @pytest.mark.parametrize("fates", list(itertools.product(["approve", "reject"], repeat=3)))
