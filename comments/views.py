@@ -110,7 +110,8 @@ def _already_posted(request, post, form, first: Comment, *, parent=None):
     if once.in_same_place(first, parent):
         messages.info(request, _("You already posted this comment: here it is."))
         response = HttpResponseRedirect(url)
-        if not request.user.is_authenticated and first.pk not in mine:
+        # As after posting: a held comment is shown to its writer, signed in or not.
+        if first.pk not in mine and (not request.user.is_authenticated or not first.is_visible):
             remember_own(request, response, first)
         return response
     form.add_error(

@@ -134,3 +134,18 @@ def test_a_rename_retires_the_cached_pages_of_its_posts(
         admin.post(change_url(messy["copy"]), {"name": "IndustrySpeak", "description": ""})
     page = client.get(messy["theirs"].get_absolute_url()).text
     assert "#IndustrySpeak" in page and "/series/industryspeak/" in page
+
+
+def test_the_series_list_shows_hashtags_and_post_counts(client, moderator, messy):
+    client.force_login(moderator)
+    response = client.get(CHANGELIST + "?o=3")  # by post count
+    assert response.status_code == 200
+    rows = parse(response.text).find("table", id="result_list").find("tbody").find_all("tr")
+    # The first cell is the action's checkbox: then the slug, the posts, the description.
+    cells = sorted(
+        (row.find("th").text, *(c.text for c in row.find_all("td")[1:3])) for row in rows
+    )
+    assert cells == [
+        ("#ResearchSpeak", "researchspeak", "2"),
+        ("#ResearchSpeak", "researchspeak_1", "2"),
+    ]

@@ -1,6 +1,9 @@
 """Issue 23, series as people type them: a leading "#" is dropped, names compare without
 case, empty series leave the lists, and slugs follow the names."""
 
+import io
+from pathlib import Path
+
 import feedparser
 import pytest
 from django.db import IntegrityError, transaction
@@ -113,3 +116,23 @@ def test_a_renamed_series_slug_follows_and_the_old_one_redirects(client, db):
     assert client.get("/series/ms-blog/").status_code == 200
     feed = client.get("/series/msblog/feed/")
     assert feed.status_code == 301 and feed["Location"] == "/series/ms-blog/feed/"
+
+
+def test_an_imported_hashtag_category_is_the_existing_series(db, tmp_path):
+    from django.core.management import call_command
+
+    existing = Series.objects.create(name="MSBlog", description="Our blog's own.")
+    minimal = (Path(__file__).parents[1] / "porting" / "fixtures" / "wxr-minimal.xml").read_text()
+    tagged = minimal.replace(
+        "<wp:post_type>post</wp:post_type>",
+        "<wp:post_type>post</wp:post_type>"
+        '<category domain="post_tag" nicename="msblog"><![CDATA[#msblog]]></category>'
+        '<category domain="post_tag" nicename="genzymespeak"><![CDATA[#GenzymeSpeak]]></category>',
+    )
+    export = tmp_path / "export.xml"
+    export.write_text(tagged)
+    call_command("import_wxr", str(export), stdout=io.StringIO())
+    post = Post.objects.get(slug="minimal")
+    assert sorted(post.tags.names()) == ["GenzymeSpeak", "MSBlog"]
+    assert Series.objects.get(name="MSBlog") == existing
+    assert Series.objects.get(name="GenzymeSpeak").slug == "genzymespeak"

@@ -13,6 +13,7 @@ from comments import once
 from comments.models import Comment
 from moderation.services import comment_approve, comment_reject
 from tests.blog.markup import parse
+from tests.factories import UserFactory
 
 UA = {"HTTP_USER_AGENT": "Mozilla/5.0"}
 ONCE = re.compile(r'name="once" value="([^"]*)"')
@@ -225,3 +226,18 @@ def test_a_double_click_stores_one_comment():
         thread.join()
     assert sorted(outcomes) == ["already posted"] * 3 + ["stored"]
     assert Comment.objects.filter(body="Clicked twice.").count() == 1
+
+
+def test_a_signed_in_reader_sent_to_their_held_comment_sees_it(post):
+    member = UserFactory(username="member", first_name="Mem", last_name="Ber")
+    browser = reader("198.51.100.1")
+    browser.force_login(member)
+    browser.post(post_url(post), {"body": "Held, being new."})
+    comment = Comment.objects.get()
+    assert comment.status == "pending"
+    again = reader("198.51.100.1")  # the same account, another browser: no own cookie yet
+    again.force_login(member)
+    response = again.post(post_url(post), {"body": "Held, being new."})
+    assert response.status_code == 302
+    page = again.get(response["Location"]).text
+    assert "Held, being new." in page and "You already posted this" in page

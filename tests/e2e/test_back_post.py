@@ -163,3 +163,26 @@ def test_without_javascript_the_cached_form_posted_again_is_stored_once(no_js_pa
     assert landed_on(page) == first
     expect(page.get_by_role("status")).to_contain_text(ALREADY)
     assert Comment.objects.count() == 1
+
+
+def test_with_javascript_a_quote_reply_comes_back_with_its_quote(
+    desktop_page, post, marek, select_text, console_problems
+):
+    page = desktop_page
+    page.goto(post.get_absolute_url())
+    select_text(page, f"#comment-{marek.pk} .comment-body", "Most of us", "relapses at all")
+    page.get_by_role("button", name="Quote and reply").click()
+    form = page.locator(f"#comment-{marek.pk} #comment-form")
+    page.keyboard.type("Not in my group.")
+    form.get_by_role("button", name="Post comment").click()
+    reply = landed_on(page)
+    assert (reply.parent_id, reply.quote) == (marek.pk, "Most of us had no relapses at all")
+
+    page.go_back()
+    expect(form).to_be_visible()
+    expect(form.get_by_label("Quoting")).to_have_value("Most of us had no relapses at all")
+    form.get_by_role("button", name="Post comment").click()
+    assert landed_on(page) == reply
+    expect(page.get_by_role("status")).to_contain_text(ALREADY)
+    assert Comment.objects.filter(parent=marek).count() == 1
+    assert console_problems == []

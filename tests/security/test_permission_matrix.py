@@ -328,6 +328,7 @@ def test_every_queue_button_has_a_row(make, moderator):
 VIEWS_THAT_CHANGE_NO_COMMENT = {
     "comments:permalink": "a redirect to the comment's page",
     "comments:feed": "reads the published comments",
+    "comments:site_feed": "reads the published comments of published posts",
     "moderation:confirm_email": "records that an address is confirmed; no comment changes",
     "comments:token": "hands the reader a CSRF token; changes nothing",
 }
