@@ -110,7 +110,7 @@ def post_head(post, *, url: str, discussion: dict | None = None) -> SafeString:
             ("property", "og:image", icon),
             ("property", "article:published_time", published),
             ("property", "article:modified_time", modified),
-            ("property", "article:author", author_name(post)),
+            ("property", "article:author", _author(post).get("url", "")),
             *[("property", "article:tag", name) for name in series],
             ("name", "twitter:card", "summary"),
             ("name", "twitter:title", post.title),

@@ -78,6 +78,7 @@ def test_a_post_page_head_carries_description_canonical_open_graph_and_blog_post
     assert meta(head, property="og:url") == [url]
     assert meta(head, property="og:description") == [post.summary]
     assert meta(head, property="article:tag") == ["ResearchSpeak"]
+    assert meta(head, property="article:author") == [f"{SITE}/authors/amara/"]
     assert meta(head, name="twitter:card") == ["summary"]
     data = schema(head)
     assert data["@type"] == "BlogPosting"

@@ -86,6 +86,14 @@ def public_pages(client, post: Post) -> dict[str, str]:
     }
     pages = {name: _get(client, url) for name, url in urls.items()}
     pages["404"] = _get(client, "/posts/no-such-post/", status=404)
+    # The comment form sent back with its errors (an empty comment, a bad address).
+    refused = client.post(
+        reverse("comments:post", args=[post.pk]),
+        {"body": "", "author_email": "not an address", "author_name": "Ruth"},
+        HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+    )
+    assert refused.status_code == 400
+    pages["the comment form with errors"] = refused.content.decode()
     return pages
 
 
