@@ -220,23 +220,12 @@ class Stack:
             "GUNICORN_ACCESS_LOG": "-",
         }
         python = sys.executable
-        # The mail worker comes from another branch; start it once `manage.py worker` exists.
-        # (LEAD: remove this probe and the comment once the worker command is merged.)
-        probe = subprocess.Popen(  # noqa: S603 - asked now, answered while the rest starts
-            [python, "manage.py", "help", "worker"], cwd=ROOT, env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
         self.run("migrate", [python, "manage.py", "migrate", "--noinput"])
         self.run("collectstatic", [python, "manage.py", "collectstatic", "--noinput"])
         for name in ("web-1", "web-2"):
             self.start(name, [python, "-m", "gunicorn", "config.wsgi",
                               "--bind", f"127.0.0.1:{self.ports[name]}"])  # fmt: skip
-        if probe.wait(timeout=max(1, self.deadline - time.monotonic())) == 0:
-            self.start("worker", [python, "manage.py", "worker"])
-        else:
-            print(
-                "local-stack: no `manage.py worker` on this branch: the mail worker is not started"
-            )
+        self.start("worker", [python, "manage.py", "worker"])
         self.start_nginx()
         for name, port in self.ports.items():
             self.wait_for(lambda port=port: self.ok(port), name)
