@@ -159,11 +159,3 @@ def confirmation_mail_claim(
         return None
     ConfirmationMail.objects.create(mailbox=mailbox, ip_hash=ip_hash, sent_at=now)
     return now
-
-
-def confirmation_mail_release(*, address: str, claimed_at: datetime.datetime) -> None:
-    """Give back a reservation whose mail could not be sent, so a later comment may retry."""
-    EmailAddress.objects.filter(
-        email=normalise_email(address), confirmation_sent_at=claimed_at
-    ).update(confirmation_sent_at=None)
-    ConfirmationMail.objects.filter(mailbox=mailbox_of(address), sent_at=claimed_at).delete()

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from comments import own_edit, tree
 from comments.models import Comment, CommentRevision
+from comments.reasons import describe_all
 from comments.text import clean_input
 from comments.validation import validate_text
 
+from . import staff_mail
 from .models import ModerationEvent
 from .policy import assess_text
 from .transitions import locked, record
@@ -90,11 +92,13 @@ def comment_edit_own(*, comment: Comment, actor, own_ids: Collection[int], body:
     )
     reason = WRITER_REASON
     if comment.status != from_status:
-        reason += ": " + "; ".join(assessment.reasons)
+        reason += ": " + "; ".join(describe_all(assessment.reasons))
     record(
         comment=comment, actor=_account(actor), action=Action.WRITER_EDITED,
         from_status=from_status, to_status=comment.status, reason=reason,
     )  # fmt: skip
+    if comment.status == Status.PENDING and from_status != Status.PENDING:
+        staff_mail.comment_held(comment)  # back in the queue: those who moderate it hear
     return comment
 
 

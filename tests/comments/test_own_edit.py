@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from comments.models import Comment
+from comments.reasons import describe_all
+from core.models import OutboxMail
 from moderation.models import BlockedTerm, ModerationEvent, PolicySettings
 from moderation.services import comment_approve
 from moderation.writer import comment_edit_own, comment_withdraw_own
@@ -76,7 +78,8 @@ def test_a_signed_in_writer_corrects_by_their_account(client, post, other_author
     client.force_login(other_author)
     comment = write(client, post)
     assert comment.user == other_author
-    comment_approve(comment=comment, actor=moderator)  # shown: others are refused, not 404
+    # Of the blog's team, so shown at once: others are refused, not told "not found".
+    assert comment.status == Comment.Status.APPROVED
     response = edit(client, comment)
     assert response.status_code == 302
     comment.refresh_from_db()
@@ -146,15 +149,20 @@ def test_a_published_reply_ends_the_window(client, post, written, make, moderato
 
 
 def test_a_correction_that_trips_a_hold_rule_goes_back_to_the_queue(client, post, written):
+    told = OutboxMail.objects.filter(to=post.author.email)
+    before = told.count()
     links = " ".join(f"https://example.org/{n}" for n in range(3))
     response = edit(client, written, f"{CORRECTED} Sources: {links}")
     assert response.status_code == 302
     written.refresh_from_db()
     assert written.status == Comment.Status.PENDING
-    assert written.status_reasons == ["3 links"]
+    assert describe_all(written.status_reasons) == ["3 links"]
     event = ModerationEvent.objects.filter(comment_ref=written.pk).latest("id")
     assert (event.from_status, event.to_status) == ("approved", "pending")
     assert "3 links" in event.reason
+    # Back in the queue: the post's author, who moderates it, is told it waits.
+    assert told.count() == before + 1
+    assert "waits for you" in told.latest("id").subject
     # Its writer sees it awaiting moderation; nobody else sees it.
     mine = page(client, post)
     assert "Awaiting moderation" in mine and "Sources" in mine
@@ -193,7 +201,7 @@ def test_a_held_comment_can_be_corrected_before_a_moderator_sees_it(client, post
     assert edit(client, comment).status_code == 302
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
-    assert comment.status_reasons == ["no email given"]  # still why it waits
+    assert describe_all(comment.status_reasons) == ["no email given"]  # still why it waits
 
 
 def test_nothing_changed_or_empty_is_refused_and_stores_nothing(client, post, written):
