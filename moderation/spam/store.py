@@ -125,7 +125,7 @@ def load(row: SpamModel) -> LoadedModel:
 class _Current:
     """This process's model, checked against the database on every use."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.model: LoadedModel | None = None
         self.refused: int | None = None  # the id of a row that failed to load
