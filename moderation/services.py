@@ -210,6 +210,7 @@ def comment_erase(*, comment: Comment, actor: User, reason: str) -> None:
         to_status=Status.REMOVED if keeps_place else "", reason=reason.strip(),
     )  # fmt: skip
     comment.revisions.all().delete()
+    spam_scoring.forget_words(comment=comment)  # the spam filter's note of its words
     # The erased words must not live on in the quotes of the replies to it.
     for reply in Comment.objects.filter(reply_to=comment).exclude(quote=""):
         reply.quote = ""

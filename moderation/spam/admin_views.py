@@ -22,7 +22,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -77,7 +84,7 @@ def can_retrain(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("moderation.change_policysettings")
 
 
-def retrain(request, *, back_to: str):
+def retrain(request: HttpRequest, *, back_to: str) -> HttpResponse:
     """POST: train on every decision now; say what happened; go back to the policy page."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -92,7 +99,7 @@ def retrain(request, *, back_to: str):
     return HttpResponseRedirect(back_to)
 
 
-def filed(user):
+def filed(user) -> QuerySet[SpamScore]:
     """The comments the model filed as spam that are still spam, for ``user`` to review."""
     return (
         SpamScore.objects.filter(
@@ -105,7 +112,7 @@ def filed(user):
     )
 
 
-def review(request, *, admin_context: dict, not_spam_url: str):
+def review(request: HttpRequest, *, admin_context: dict, not_spam_url: str) -> HttpResponse:
     if not permissions.moderates_anything(request.user):
         raise PermissionDenied(_("You do not moderate comments."))
     page = Paginator(filed(request.user), PER_PAGE).get_page(request.GET.get("page"))
@@ -122,7 +129,7 @@ def review(request, *, admin_context: dict, not_spam_url: str):
     )
 
 
-def not_spam(request, *, back_to: str):
+def not_spam(request: HttpRequest, *, back_to: str) -> HttpResponse:
     """POST ``comment``: publish a comment the model filed, as this moderator's decision."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -150,7 +157,7 @@ class SpamFilterPolicyAdminMixin:
     def _url_name(self, suffix: str) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{suffix}"
 
-    def get_urls(self):
+    def get_urls(self) -> list:
         return [
             path(
                 "retrain-spam-filter/",
@@ -172,19 +179,19 @@ class SpamFilterPolicyAdminMixin:
     def _reverse(self, suffix: str, *args) -> str:
         return reverse(f"{self.admin_site.name}:{self._url_name(suffix)}", args=args)
 
-    def retrain_spam_filter_view(self, request):
+    def retrain_spam_filter_view(self, request: HttpRequest) -> HttpResponse:
         if not can_retrain(request.user):  # before anything is read or created
             raise PermissionDenied(_("You may not change the moderation policy."))
         return retrain(request, back_to=self._reverse("change", PolicySettings.current().pk))
 
-    def spam_review_view(self, request):
+    def spam_review_view(self, request: HttpRequest) -> HttpResponse:
         return review(
             request,
             admin_context={**self.admin_site.each_context(request), "opts": self.opts},
             not_spam_url=self._reverse("spam_not_spam"),
         )
 
-    def not_spam_view(self, request):
+    def not_spam_view(self, request: HttpRequest) -> HttpResponse:
         page = request.POST.get("page", "")
         back_to = self._reverse("spam_review")
         if page.isascii() and page.isdigit() and len(page) < 6:

@@ -131,7 +131,7 @@ def _normalised(counts: Row) -> Row:
 class Featuriser:
     """Turns samples into the model's feature rows; built only from checked params."""
 
-    def __init__(self, params: dict | None = None):
+    def __init__(self, params: dict | None = None) -> None:
         self.params = check_params(dict(params or DEFAULT_PARAMS))
         p = self.params
         self.word_size = 2 ** p["word_bits"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from comments.models import Comment, CommentRevision
 
@@ -46,7 +46,7 @@ def decision_label(action: str, to_status: str) -> bool | None:
     return None
 
 
-def site_moderators():
+def site_moderators() -> QuerySet:
     """Active staff who may moderate every post's comments (superusers included): the only
     people whose decisions teach the shared filter. A post's author moderates their own
     post's comments, but their decisions must not change how other authors' readers are
@@ -66,7 +66,7 @@ def site_moderators():
     )
 
 
-def decisions():
+def decisions() -> QuerySet[ModerationEvent]:
     """Every decision that may teach the filter: by a site-wide moderator, on a comment."""
     return ModerationEvent.objects.filter(
         actor__in=site_moderators().values("pk"), action__in=DECISIONS, comment__isnull=False

@@ -124,3 +124,8 @@ def record(*, comment: Comment, verdict: Verdict) -> None:
         words=[list(pair) for pair in verdict.words],
     )
     insert_object(score)  # one per comment scored: the INSERT is built once
+
+
+def forget_words(*, comment: Comment) -> None:
+    """An erased comment keeps its score (the drift guard counts it) but not its words."""
+    SpamScore.objects.filter(comment=comment).exclude(words=[]).update(words=[])

@@ -103,7 +103,7 @@ def load(row: SpamModel) -> LoadedModel:
         for n in (*numbers, row.spam_threshold, row.hold_threshold)
     ):
         raise ValueError("spam model: a parameter that is not a number")
-    weights = array("f", bytes(4 * featuriser.n_features))
+    weights = array("f", [0.0]) * featuriser.n_features  # no 2 MiB temporary
     for column, value in zip(index, values, strict=True):
         weights[column] = value
     expected = (row.evaluation or {}).get("filed_share", 0.0)
@@ -125,7 +125,7 @@ def load(row: SpamModel) -> LoadedModel:
 class _Current:
     """This process's model, checked against the database on every use."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.model: LoadedModel | None = None
         self.refused: int | None = None  # the id of a row that failed to load

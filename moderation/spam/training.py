@@ -32,6 +32,9 @@ from sklearn.model_selection import LeaveOneGroupOut, StratifiedGroupKFold, Stra
 from ..models import SpamModel
 from . import store
 from .features import DEFAULT_PARAMS, Featuriser
+
+# The runs (light to import) keep their names here too: ``training.retrain_if_due()``.
+from .jobs import TrainingResult, retrain_if_due, train  # noqa: F401
 from .sample import Sample
 
 MAX_LEGITIMATE_TO_SPAM = 0.01
@@ -205,7 +208,9 @@ def cross_validate(
     return evaluation
 
 
-def fit_weights(samples: list[Sample], is_spam, *, params: dict | None = None):
+def fit_weights(
+    samples: list[Sample], is_spam, *, params: dict | None = None
+) -> tuple[np.ndarray, np.ndarray, float]:
     """The final classifier on every sample: (sparse weight index, values, intercept)."""
     model = _classifier().fit(matrix(samples, params), np.asarray(is_spam, dtype=bool))
     weights = model.coef_[0].astype(np.float32)
@@ -243,7 +248,3 @@ def fit_and_save(
         )
         transaction.on_commit(store.forget)
     return model, refusals
-
-
-# The runs (light to import) keep their names here too: ``training.retrain_if_due()``.
-from .jobs import TrainingResult, retrain_if_due, train  # noqa: E402, F401

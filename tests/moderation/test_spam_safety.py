@@ -222,6 +222,16 @@ def test_a_passed_comment_is_scored_too(trained, make, submit):
     assert SpamScore.objects.get(comment=comment).outcome == SpamScore.Outcome.PASSED
 
 
+def test_erasing_a_filed_comment_erases_the_words_kept_with_its_score(
+    trained, submit, superuser, make
+):
+    comment = submit(SPAMMY, author_email="seller@example.org")
+    make("A reply to it.", parent=comment)  # so the erased comment keeps its place
+    services.comment_erase(comment=comment, actor=superuser, reason="request 12")
+    score = SpamScore.objects.get(comment=comment)
+    assert score.words == [] and score.score > 0.5
+
+
 REVIEW = "/admin/moderation/policysettings/spam-review/"
 NOT_SPAM = "/admin/moderation/policysettings/spam-review/not-spam/"
 

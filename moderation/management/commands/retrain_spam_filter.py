@@ -12,6 +12,6 @@ class Command(BaseCommand):
         "training leaves the filter in use as it was and says why."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         said = retrain_if_due()
         self.stdout.write(said if said is not None else "Not due: too few new decisions.")

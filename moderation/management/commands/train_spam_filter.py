@@ -17,7 +17,7 @@ class Command(BaseCommand):
         "cross-validated figures earn it, else say why and keep the filter in use."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--minimum",
             type=int,
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             help="Decisions needed of each kind (default: settings.SPAM_FILTER_MIN_EACH).",
         )
 
-    def handle(self, *args, minimum=None, **options):
+    def handle(self, *args, minimum: int | None = None, **options) -> None:
         result = train(minimum=minimum)
         for line in report.training_lines(result):
             self.stdout.write(line)
