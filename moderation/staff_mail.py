@@ -32,6 +32,8 @@ from comments.permissions import moderated_comments, moderates_anything
 from core import outbox
 from core.models import NotificationPreference
 
+from .models import SpamScore
+
 Choice = NotificationPreference.HeldComments
 DIGEST_INTERVALS = {
     Choice.HOURLY: datetime.timedelta(hours=1),
@@ -52,8 +54,9 @@ def queue_url() -> str:
 
 
 def spam_review_url() -> str:
-    """The admin's comment list filtered to what the learned filter filed as spam."""
-    return reverse("admin:comments_comment_changelist") + "?status__exact=spam&reason=spamscore"
+    """The review list of what the learned filter filed as spam, with each comment's score
+    and the words that weighed most (moderation/spam/admin_views.py)."""
+    return reverse("admin:moderation_policysettings_spam_review")
 
 
 def settings_url() -> str:
@@ -68,11 +71,11 @@ def waiting_for(user) -> int | None:
 
 
 def filed_by_the_model(comments):
-    """Of ``comments``, those the learned spam filter filed as spam and nobody undid.
-
-    The policy's reasons are read through the kinds PostgreSQL keeps (``spamscore``), not
-    by parsing the reasons' words."""
-    return comments.filter(status=Comment.Status.SPAM, status_reason_kinds__contains=["spamscore"])
+    """Of ``comments``, those the learned spam filter filed as spam and nobody undid: the
+    ones the review list (``spam_review_url``) shows."""
+    return comments.filter(
+        status=Comment.Status.SPAM, spam_assessment__outcome=SpamScore.Outcome.FILED
+    )
 
 
 def _excerpt(text: str) -> str:

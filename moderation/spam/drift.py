@@ -16,11 +16,12 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import outbox
 
 from ..models import SpamModel, SpamScore
 from .labels import site_moderators
@@ -72,15 +73,13 @@ def filing_allowed(model) -> bool:
     )
     if tripped:
         logger.warning("Spam filter #%s paused filing to spam: %s", model.id, figures)
-        transaction.on_commit(lambda: tell_moderators(model.id, figures), robust=True)
+        tell_moderators(model.id, figures)  # queued with the pause, in its transaction
     return False
 
 
 def tell_moderators(model_id: int, figures: dict) -> None:
-    """One mail to the moderators: what the guard saw, and where to look.
-
-    Sent with Django's ``send_mail`` after the commit for now; it moves to the outbox
-    with the rest of the project's mail."""
+    """One mail to each moderator, through the outbox: what the guard saw, and where to
+    look."""
     recipients = sorted(set(site_moderators().exclude(email="").values_list("email", flat=True)))
     if not recipients:
         return
@@ -99,9 +98,7 @@ def tell_moderators(model_id: int, figures: dict) -> None:
         "expected": 100 * figures["expected"],
         "link": review,
     }
-    send_mail(
-        _("The spam filter stopped filing comments to spam"),
-        body,
-        None,
-        recipients,
+    subject = _("The spam filter stopped filing comments to spam")
+    outbox.enqueue_many(
+        [outbox.Outgoing(to, subject, body, "spam-drift", None) for to in recipients]
     )

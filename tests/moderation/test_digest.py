@@ -16,6 +16,7 @@ from comments.models import Comment
 from comments.reasons import Kind, reason
 from core.models import NotificationPreference
 from moderation import staff_mail
+from moderation.models import SpamScore
 
 Choice = NotificationPreference.HeldComments
 SPAM_SCORE = reason(Kind.SPAM_SCORE, score=0.97, decisions=120)
@@ -24,6 +25,7 @@ SPAM_SCORE = reason(Kind.SPAM_SCORE, score=0.97, decisions=120)
 def filed_by_the_model(make, body: str, **fields) -> Comment:
     comment = make(body, status=Comment.Status.SPAM, **fields)
     Comment.objects.filter(pk=comment.pk).update(status_reasons=[SPAM_SCORE])
+    SpamScore.objects.create(comment=comment, score=0.97, outcome=SpamScore.Outcome.FILED)
     return comment
 
 
@@ -69,7 +71,7 @@ def test_the_digest_says_what_waits_what_is_new_and_what_the_filter_filed(
     assert re.search(r"Decide in the queue: https?://\S+/admin/moderation/pendingcomment/", body)
     assert "The spam filter filed 2 comments as spam since the last digest." in body
     [review] = re.findall(r"Review them: (\S+)", body)
-    assert review.endswith("/admin/comments/comment/?status__exact=spam&reason=spamscore")
+    assert review.endswith("/admin/moderation/policysettings/spam-review/")
     assert "at most every day" in body
 
     author_digest = sent["amara@colloquy.example"].body  # her own posts only
@@ -84,7 +86,7 @@ def test_the_review_link_lists_what_the_filter_filed(make, moderator, client):
     make("Held.", status=Comment.Status.PENDING)
     client.force_login(moderator)
     page = client.get(staff_mail.spam_review_url()).text
-    assert f"/admin/comments/comment/{filed.pk}/change/" in page
+    assert filed.body in page
     assert "Spam by a blocked word." not in page and "Held." not in page
 
 
