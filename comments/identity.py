@@ -24,7 +24,6 @@ import unicodedata
 from functools import cache as memoise
 
 import regex
-from confusable_homoglyphs.confusables import confusables_data
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Q
@@ -99,6 +98,15 @@ def _letters_first(char: str) -> tuple[bool, str]:
 
 
 @memoise
+def _confusables() -> dict:
+    """The confusables table (about 10 MiB in memory), read when a name is first compared,
+    not when a web process starts: most processes only serve pages."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    return confusables_data
+
+
+@memoise
 def _ascii_prototypes() -> dict[str, str]:
     """ASCII letters and digits that confusables.txt says look alike ("l", "1", "I"; "0",
     "O"), grouped, each mapped to one member of its group."""
@@ -109,7 +117,7 @@ def _ascii_prototypes() -> dict[str, str]:
             char = parent[char]
         return char
 
-    for char, glyphs in confusables_data.items():
+    for char, glyphs in _confusables().items():
         if not (len(char) == 1 and char.isascii() and char.isalnum()):
             continue
         for glyph in glyphs:
@@ -126,7 +134,7 @@ def _prototype(char: str) -> str:
     """The ASCII character ``char`` is confusable with, or ``char`` itself."""
     if char.isascii():
         return _ascii_prototypes().get(char, char)
-    for glyph in confusables_data.get(char, ()):
+    for glyph in _confusables().get(char, ()):
         text = glyph["c"].casefold()
         if text.isascii() and text.isalnum():
             return "".join(_ascii_prototypes().get(c, c) for c in text)
