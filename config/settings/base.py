@@ -214,8 +214,9 @@ PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE",
 # database does not answer, readers get the last good copy instead of an error page.
 PAGE_CACHE_STALE_IF_ERROR = env.int("PAGE_CACHE_STALE_IF_ERROR", default=24 * 3600)
 # With a Redis cache, each web process keeps copies of cached post pages (up to this many
-# bytes; 0 turns them off), dropped when the post changes on any node (core/localpages.py),
-# and after PAGE_CACHE_LOCAL_SECONDS at the most.
+# bytes; 0 turns them off), used only at the post's current version in Redis (one small
+# read), so a change on any node retires them at once (core/localpages.py); kept
+# PAGE_CACHE_LOCAL_SECONDS at the most.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=64 * 2**20)
 PAGE_CACHE_LOCAL_SECONDS = env.int("PAGE_CACHE_LOCAL_SECONDS", default=60)
 # Post views are added up in each web process and written every this many views (or

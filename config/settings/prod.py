@@ -33,6 +33,9 @@ CACHES = {  # noqa: F811
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
+# A database host that stops answering fails a request (and /readyz) in seconds, not
+# minutes; DATABASE_URL's own ?connect_timeout= wins.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)  # noqa: F405
 # Gunicorn reads the same variable for its worker count.
 WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=None)
 

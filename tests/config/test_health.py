@@ -72,3 +72,53 @@ def test_probes_are_neither_redirected_nor_refused_for_their_host():
 @pytest.mark.django_db
 def test_a_post_to_a_probe_is_not_answered_by_it(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_under_gunicorn_with_the_database_gone_healthz_is_200_and_readyz_503():
+    """Production settings, HTTPS redirect on, a host not in ALLOWED_HOSTS, and a database
+    that is not there: the probes still answer, and say what is wrong."""
+    import http.client
+    import subprocess
+    import sys
+    import time
+
+    from tests.config.test_settings import production_env
+    from tests.faults.test_load import ROOT, free_port
+
+    port = free_port()
+    env = production_env(
+        DATABASE_URL=f"postgres://colloquy@127.0.0.1:{free_port()}/colloquy",  # nobody there
+        CACHE_URL="locmemcache://",
+        WEB_CONCURRENCY="1",
+    )
+    process = subprocess.Popen(  # noqa: S603 - our own server
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "1",
+         "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+    def probe(path: str) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
+        response = conn.getresponse()
+        return response.status, response.read().decode()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                alive = probe("/healthz")
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.3)
+        ready = probe("/readyz")
+        page = probe("/")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert alive == (200, '{"status": "ok"}')
+    assert ready[0] == 503
+    assert '"database": "failing: OperationalError"' in ready[1]
+    assert '"cache": "ok"' in ready[1]
+    assert page[0] == 400  # any other page from that host is refused, as ever

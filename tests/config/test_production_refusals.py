@@ -18,15 +18,25 @@ from tests.faults.test_load import ROOT, free_port
 
 
 def refused(env: dict[str, str], *, check_id: str, variable: str) -> None:
+    """Loading the WSGI application (what gunicorn does) stops, naming the variable."""
     started = run([sys.executable, "-c", "import config.wsgi"], env)
     assert started.returncode != 0
     assert "Colloquy refuses to start" in started.stderr
     assert check_id in started.stderr and variable in started.stderr, started.stderr[-2000:]
+
+
+def test_manage_py_check_names_every_refusal_at_once():
+    env = production_env(
+        EMAIL_URL="consolemail://", SITE_URL="", CACHE_URL="locmemcache://", WEB_CONCURRENCY="2"
+    )
     checked = run([sys.executable, "manage.py", "check"], env)
     assert checked.returncode != 0
-    assert f"({check_id}) {variable}" in checked.stderr or (
-        check_id in checked.stderr and variable in checked.stderr
-    ), checked.stderr[-2000:]
+    for check_id, variable in (
+        ("colloquy.E001", "EMAIL_URL"),
+        ("colloquy.E002", "SITE_URL"),
+        ("colloquy.E003", "CACHE_URL"),
+    ):
+        assert f"({check_id}) {variable}" in checked.stderr, checked.stderr[-2000:]
 
 
 def starts(env: dict[str, str]) -> None:
