@@ -1,8 +1,8 @@
 """Posts from an export: created, updated from a newer export, or linked to one here.
 
 ``PostWriter`` writes the posts and knows, for the comments that follow, which post each
-source id became (``post_for``). An id belongs to one item of a file: a second post (or page)
-with an id already read in this run is never an update of the first. If it is the same
+source id became (``post_for``). An id belongs to one item of a file: a second post (or
+page) with an id already read in this run is never an update of the first. If it is the same
 post repeated it is imported once; otherwise it is kept apart under ``<id>#2`` and the
 comments that follow it go with it. Both are listed in the report.
 """
@@ -112,7 +112,7 @@ class PostWriter:
             post.save()
             post.tags.set(self._series_of(record))
             self.ledger.remember(Kind.POST, record.source_id, post, digest=digest,
-                          url=record.url, existing=existing)  # fmt: skip
+                                 url=record.url, existing=existing)  # fmt: skip
             self.report.count("post", "updated")
             self.report.actions.append(f"update “{title}” (/{post.slug}/)")
         else:

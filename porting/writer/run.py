@@ -8,8 +8,8 @@ thread of its own, ``porting.readahead``; every write stays on the import's thre
 posts by ``Threads``, the rest held in drafts by ``HoldingPosts``); comments wait in
 ``CommentStaging`` until the file has been read to the end, then go in a thread at a
 time, parents first (``Batches``: new threads together; ``CommentWriter``: one at a
-time). A malformed file, a broken thread or any error rolls
-everything back; ``--dry-run`` rolls back on purpose after counting.
+time). A malformed file, a broken thread or any error rolls everything back;
+``--dry-run`` rolls back on purpose after counting.
 
 Each item's source id is remembered in ``ImportedItem`` (``ledger``) with a digest of what
 was read, so a second import of the same file changes nothing, and a newer export of the
@@ -110,8 +110,10 @@ class ImportRun:
             for record in records:
                 self.apply(staging, record)
         finally:
-            if isinstance(records, Generator):  # it is: closed, its reader thread stops now
-                records.close()  # (on an error here, not when the traceback goes)
+            # A generator (typed as an iterator): closed, its reader thread stops on an
+            # error here, not when the traceback goes.
+            if isinstance(records, Generator):
+                records.close()
         self.require_source()
         self.posts.flush_posts()
         self.comments.flush_staging(staging)
