@@ -19,8 +19,9 @@ from porting.progress import Progress
 from porting.readers.base import Options
 from porting.readers.wxr import WXR
 from porting.records import CommentRecord
-from porting.writer import ImportRun, batch, posts
+from porting.writer import ImportFailed, ImportRun, batch, posts
 from porting.writer.comments import comment_from_record
+from porting.writer.ledger import Ledger
 from tests.factories import PostFactory
 
 from .conftest import FIXTURES, run
@@ -149,3 +150,11 @@ def test_each_writer_holds_its_own_state(db):
     assert type(run_).__mro__ == (ImportRun, object)
     assert run_.comments.ledger is run_.posts.ledger is run_.people.ledger is run_.ledger
     assert run_.comments.report is run_.posts.report is run_.threads.report is run_.report
+
+
+def test_the_ledger_writes_nothing_before_the_export_names_its_site(db):
+    ledger = Ledger(source="wxr")
+    with pytest.raises(ImportFailed, match="does not say which site"):
+        ledger.item("comment", "1")
+    ledger.open("blog.example.org")
+    assert ledger.item("comment", "1") is None
