@@ -4,6 +4,7 @@ Moderators' actions on existing comments live in ``moderation.services``.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from .limits import MAX_NAME
 from .models import Comment, CommentRevision
 from .permissions import badge_on_post
 from .policy import after_insert, after_insert_many, assess, count_attempt
+from .reasons import Reason
 from .text import clean_input, clean_line, normalise_whitespace, render_comment
 from .validation import validate_text
 
@@ -142,26 +144,36 @@ def comment_submit(
     return comment
 
 
-@transaction.atomic
 def comment_create_as_is(*, post, parent: Comment | None, body: str, status: str,
                          submitted_at, source: str, **details) -> Comment:  # fmt: skip
     """Store a comment that already exists elsewhere (demo content, an import), as it is.
 
     No policy and no reader-facing checks: the caller vouches for it, and names where it
-    came from in ``source`` ("demo", "WordPress export …"). The tree is still written under
-    the same locks as any other insert. ``details``: see ``comment_as_is``.
+    came from in ``source`` ("demo", "WordPress export …"). ``details``: see
+    ``comment_as_is``; the storing: ``comment_insert_as_is``.
     """
     comment = comment_as_is(
         post=post, parent=parent, body=body, status=status, submitted_at=submitted_at,
         **details,
     )  # fmt: skip
+    return comment_insert_as_is(comment=comment, source=source)
+
+
+@transaction.atomic
+def comment_insert_as_is(*, comment: Comment, source: str) -> Comment:
+    """Store one comment built by ``comment_as_is``, as it is, with its first revision and
+    the after-insert hook's audit event (one "imported" event naming ``source``).
+
+    The tree is written under the same locks as any other insert; the submission time is
+    the comment's own.
+    """
     tree.insert(comment, stamp_time=False)
     CommentRevision.objects.create(
         comment=comment,
         body=comment.body,
         quote=comment.quote,
         reason=source,
-        created_at=submitted_at,
+        created_at=comment.submitted_at,
     )
     after_insert(comment=comment, assessment=None, source=source)
     return comment
@@ -182,8 +194,17 @@ def comment_as_is(
     author_url: str = "",
     ip: str = "",
     user_agent: str = "",
+    ip_hash: str = "",
+    status_reasons: list[Reason] | None = None,
+    edit_note: str = "",
+    edited_at: datetime | None = None,
 ) -> Comment:
-    """A comment from elsewhere, cleaned and not yet saved: for the functions here."""
+    """A comment from elsewhere, cleaned and not yet saved: for the functions here.
+
+    What another site (or our own export) carried over is kept as it was: ``ip_hash``
+    when the address itself is not known (our exports carry the hash), why it is held
+    (``status_reasons``), and a moderator's public ``edit_note`` and ``edited_at``.
+    """
     body = clean_input(body)
     return Comment(
         post=post,
@@ -199,9 +220,29 @@ def comment_as_is(
         quote=normalise_whitespace(clean_input(quote)),
         status=status,
         submitted_at=submitted_at,
-        ip_hash=hash_ip(ip),
+        ip_hash=hash_ip(ip) if ip else ip_hash,
         user_agent=user_agent[:300],
+        status_reasons=list(status_reasons or []),
+        edit_note=clean_line(edit_note)[:300],
+        edited_at=edited_at,
     )
+
+
+@transaction.atomic(savepoint=False)
+def comment_link_imported_reply(*, comment: Comment, answered: Comment) -> bool:
+    """An imported reply, flattened under an ancestor because the old site nested deeper
+    than this one, answers ``answered``: the link its import could not set while
+    ``answered`` was not stored yet (it may come later in the thread's order).
+
+    Part of the comment's arrival in the same import, whose "imported" event covers it:
+    no event of its own. False, and nothing changed, when ``answered`` is on another post.
+    """
+    if answered.post_id != comment.post_id:
+        return False
+    # This one column: the nested-set values in hand may be stale after later inserts.
+    Comment.objects.filter(pk=comment.pk).update(reply_to=answered)
+    comment.reply_to = answered
+    return True
 
 
 @transaction.atomic(savepoint=False)

@@ -1,12 +1,13 @@
 """Staged comments placed a thread at a time, new threads in batches.
 
-A mixin of ``ImportRun``. A thread whose comments are all new (the common case: a first
-import) is built in memory and stored with others in a few statements
-(``comments.services.comments_create_as_is``, which writes them with ``COPY``). A thread
-that touches anything already here (a comment imported before, a reply to one, a
-comment of this site's own export) goes one comment at a time through
-``place_comment``. Either way threads keep the order
-of their first comment, so the page shows them as the old site did.
+``Batches`` places the staged comments for a ``CommentWriter``. A thread whose comments
+are all new (the common case: a first import) is built in memory and stored with others
+in a few statements (``comments.services.comments_create_as_is``, which writes them with
+``COPY``). A thread that touches anything already here (a comment imported before, a
+reply to one, a comment of this site's own export) goes one comment at a time through
+``CommentWriter.place_comment``. Both build each comment with ``comment_from_record``.
+Either way threads keep the order of their first comment, so the page shows them as the
+old site did.
 """
 
 from dataclasses import dataclass, field
@@ -14,13 +15,17 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from comments.models import Comment
-from comments.reasons import describe
-from comments.services import comment_as_is, comments_create_as_is
-from comments.text import clean_line
+from comments.services import comments_create_as_is
 from porting.identity import PREFIX
 from porting.models import ImportedItem
+from porting.progress import Progress
 from porting.records import CommentRecord
+from porting.report import Report
 from porting.staging import CommentStaging
+
+from .comments import CommentWriter
+from .ledger import Ledger
+from .posts import PostWriter
 
 Kind = ImportedItem.Kind
 BATCH = 500  # comments per batch of new threads
@@ -43,10 +48,20 @@ class NewComments:
 
 
 class Batches:
+    def __init__(self, *, comments: CommentWriter, ledger: Ledger, report: Report,
+                 posts: PostWriter, progress: Progress) -> None:  # fmt: skip
+        self.comments = comments  # for the threads that go one comment at a time
+        self.ledger = ledger
+        self.report = report
+        self.posts = posts
+        self.progress = progress
+
     def place_comments(self, staging: CommentStaging) -> None:
+        """Every staged comment, a thread at a time, new threads a batch at a time."""
         waiting: list[list[CommentRecord]] = []
         size = 0
-        current, thread = None, []
+        current: int | None = None
+        thread: list[CommentRecord] = []
         for root, record in staging.ordered():
             if root is None or root != current:
                 if thread:
@@ -67,19 +82,20 @@ class Batches:
 
     def _place_threads(self, threads: list[list[CommentRecord]]) -> None:
         """Store each thread: new ones together, the others one comment at a time."""
-        known = self.imported_ids(Kind.COMMENT, [r.source_id for t in threads for r in t])
-        self.load_posts({records[0].post_id for records in threads})
+        known = self.ledger.imported_ids(Kind.COMMENT, [r.source_id for t in threads for r in t])
+        self.posts.load_posts({records[0].post_id for records in threads})
         new = NewComments()
         for records in threads:
             if not self._build_thread(records, known, new):
                 self._store(new)
                 new = NewComments()
                 for record in records:
-                    self.place_comment(record)
+                    self.comments.place_comment(record)
                     self.progress.advance()
         self._store(new)
 
-    def _build_thread(self, records: list[CommentRecord], known: set[str], new) -> bool:
+    def _build_thread(self, records: list[CommentRecord], known: set[str],
+                      new: NewComments) -> bool:  # fmt: skip
         """Add a thread of new comments to ``new``; False if it must go one by one."""
         root = records[0]
         if any(
@@ -89,7 +105,7 @@ class Batches:
             for record in records
         ):
             return False
-        post = self.post_for(root.post_id)
+        post = self.posts.post_for(root.post_id)
         if post is None:
             self.report.skipped[_("comments on skipped items")] += len(records)
             self.progress.advance(len(records))
@@ -98,22 +114,18 @@ class Batches:
         if root.parent_id:
             if root.parent_id.startswith(PREFIX):
                 return False
-            parent, note = self._parent(root, post)
+            parent, note = self.comments.parent_of(root, post)
             if parent is not None:
                 return False  # a reply to a comment already here: its thread is locked
         placed: dict[str, Comment] = {}
         for record in records:
-            parent = placed.get(record.parent_id) if record is not root else None
-            comment = comment_as_is(**self.comment_fields(record, post, parent))
-            if record.ip_hash and not record.ip:
-                comment.ip_hash = record.ip_hash
-            if record is root and note:
-                comment.status_reasons = [note]
-            if record.edit_note or record.edited_at:
-                comment.edit_note = clean_line(record.edit_note)[:300]
-                comment.edited_at = record.edited_at
+            if record is root:
+                comment = self.comments.build(record, post, None, note)
+                source = self.comments.source(note)
+            else:
+                comment = self.comments.build(record, post, placed.get(record.parent_id))
+                source = self.comments.source()
             placed[record.source_id] = comment
-            source = self.label + (f"; {describe(note)}" if record is root and note else "")
             new.add(comment, source, record)
         return True
 
@@ -121,7 +133,7 @@ class Batches:
         if not new.comments:
             return
         comments_create_as_is(comments=new.comments, sources=new.sources)
-        self.remember_many(
+        self.ledger.remember_many(
             Kind.COMMENT,
             [
                 (record.source_id, comment, digest, "")
@@ -131,12 +143,6 @@ class Batches:
             ],
         )
         for record, comment in zip(new.records, new.comments, strict=True):
-            if (
-                record.reply_to_id
-                and comment.parent_id is not None
-                and record.reply_to_id != record.parent_id
-            ):
-                self.reply_links.append((comment.pk, record.reply_to_id))
-            self.touched_trees.add(comment.tree_id)
+            self.comments.arrived(record, comment)
         self.report.count("comment", "created", len(new.comments))
         self.progress.advance(len(new.comments))

@@ -1,11 +1,15 @@
 """Comments from an export: staged while the file is read, then placed parents first.
 
-A mixin of ``ImportRun``. One comment's way in: ``stage`` (into ``CommentStaging``, where
+``CommentWriter`` is one comment's way in: ``stage`` (into ``CommentStaging``, where
 duplicate ids are kept apart), then ``place_comment``: an id imported before is updated
-through ``moderation.services.comment_update_from_import``; a new one is created on its
-post under its parent through ``comments.services.comment_create_as_is``.
+through ``moderation.services.comment_update_from_import``; a new one is built by
+``comment_from_record`` (the batches of ``batch`` build theirs with it too) and stored on
+its post under its parent through ``comments.services.comment_insert_as_is``. A reply the
+old site nested deeper than this one is linked to the comment it answers once every
+comment is here (``link_replies``, through ``comment_link_imported_reply``).
 """
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,26 +18,78 @@ from comments.models import Comment
 from comments.permissions import badge_on_post
 from comments.reasons import Kind as ReasonKind
 from comments.reasons import Reason, describe, reason
-from comments.services import comment_create_as_is
+from comments.services import comment_as_is, comment_insert_as_is, comment_link_imported_reply
 from comments.text import clean_input, clean_line
 from moderation.services import comment_update_from_import
 from porting import identity
 from porting import staging as staging_module
 from porting.models import ImportedItem
+from porting.progress import Progress
 from porting.records import CommentRecord
+from porting.report import Report
 from porting.staging import CommentStaging
 
+from .ledger import Ledger
+from .people import People
+from .posts import PostWriter
+
 Kind = ImportedItem.Kind
+ROLES = ("", "author", "moderator", "team")  # the badges an export may name
 
 
 def staging_batch() -> int:
     return staging_module.BATCH  # read when used: tests make batches small
 
 
-class Comments:
+def comment_from_record(record: CommentRecord, *, post: Post, parent: Comment | None,
+                        user: User | None, note: Reason | None = None) -> Comment:  # fmt: skip
+    """The comment ``record`` describes, every field of it, not yet saved: the same for
+    one comment or a whole thread.
+
+    ``parent`` is where it goes (None: a new thread); ``note`` says why a reply went to
+    the top level instead. What the old site knew is kept as it was: the address's hash
+    (our own exports carry no address), the moderator's public edit note and its date.
+    """
+    role = record.role if record.role in ROLES else ""
+    if not role and user is not None:
+        role = badge_on_post(user, post)
+    return comment_as_is(
+        post=post,
+        parent=parent,
+        body=record.body,
+        status=record.status,
+        submitted_at=record.submitted_at,
+        author_name=record.author_name,
+        author_email=record.author_email,
+        author_url=record.author_url,
+        quote=clean_input(record.quote) if parent is not None else "",
+        user=user,
+        role=role,
+        ip=record.ip,
+        ip_hash=record.ip_hash,
+        user_agent=record.user_agent,
+        status_reasons=[note] if note else [],
+        edit_note=record.edit_note,
+        edited_at=record.edited_at,
+    )
+
+
+class CommentWriter:
+    def __init__(self, *, ledger: Ledger, report: Report, people: People, posts: PostWriter,
+                 progress: Progress) -> None:  # fmt: skip
+        self.ledger = ledger
+        self.report = report
+        self.people = people
+        self.posts = posts
+        self.progress = progress
+        self.touched_trees: set[int] = set()  # threads to check once every comment is in
+        # Replies deeper than their tree parent: (comment id, source id of what it answers).
+        self.reply_links: list[tuple[int, str]] = []
+        self._to_stage: list[CommentRecord] = []  # comments read, not yet staged
+
     def stage(self, staging: CommentStaging, record: CommentRecord) -> None:
         """Hold a comment until the file is read; staged in batches, one INSERT each."""
-        record.post_id = self.post_id_of(record.post_id)
+        record.post_id = self.posts.post_id_of(record.post_id)
         if record.submitted_at is None:
             record.submitted_at, record.dated = timezone.now(), False
             self.report.notes.append(
@@ -65,64 +121,45 @@ class Comments:
 
     def place_comment(self, record: CommentRecord) -> None:
         digest = record.digest()
-        existing = self.item(Kind.COMMENT, record.source_id)
+        existing = self.ledger.item(Kind.COMMENT, record.source_id)
         if existing is not None:
             self.update_comment(existing, record, digest)
             return
         local = identity.local_object("comment", record.source_id)
         if local is not None:
-            self.remember(Kind.COMMENT, record.source_id, local, digest=digest)
+            self.ledger.remember(Kind.COMMENT, record.source_id, local, digest=digest)
             self.report.count("comment", "linked")
             return
-        post = self.post_for(record.post_id)
+        post = self.posts.post_for(record.post_id)
         if post is None:
             self.report.skipped[_("comments on skipped items")] += 1
             return
         self.create_comment(record, post, digest)
 
-    def comment_fields(self, record: CommentRecord, post: Post, parent: Comment | None) -> dict:
-        """What a record says about its comment, as ``comment_create_as_is`` (and the batch
-        path's ``comment_as_is``) take it: the same for one comment or a whole thread."""
-        user = self.commenter(record.user_id)
-        role = record.role if record.role in ("", "author", "moderator", "team") else ""
-        if not role and user is not None:
-            role = badge_on_post(user, post)
-        return {
-            "post": post,
-            "parent": parent,
-            "body": record.body,
-            "status": record.status,
-            "submitted_at": record.submitted_at,
-            "author_name": record.author_name,
-            "author_email": record.author_email,
-            "author_url": record.author_url,
-            "quote": clean_input(record.quote) if parent is not None else "",
-            "user": user,
-            "role": role,
-            "ip": record.ip,
-            "user_agent": record.user_agent,
-        }
+    def build(self, record: CommentRecord, post: Post, parent: Comment | None,
+              note: Reason | None = None) -> Comment:  # fmt: skip
+        """``comment_from_record`` with the comment's writer looked up."""
+        user = self.people.commenter(record.user_id)
+        return comment_from_record(record, post=post, parent=parent, user=user, note=note)
+
+    def source(self, note: Reason | None = None) -> str:
+        """Where a comment came from, as its first revision and audit event say."""
+        return self.report.label + (f"; {describe(note)}" if note else "")
+
+    def arrived(self, record: CommentRecord, comment: Comment) -> None:
+        """A new comment is stored: its thread is checked at the end, and a reply the old
+        site nested deeper than here is linked to what it answers once that is here."""
+        deeper = record.reply_to_id and record.reply_to_id != record.parent_id
+        if deeper and comment.parent_id is not None:
+            self.reply_links.append((comment.pk, record.reply_to_id))
+        self.touched_trees.add(comment.tree_id)
 
     def create_comment(self, record: CommentRecord, post: Post, digest: str) -> None:
-        parent, note = self._parent(record, post)
-        comment = comment_create_as_is(
-            source=self.label + (f"; {describe(note)}" if note else ""),
-            **self.comment_fields(record, post, parent),
-        )
-        extra = {}
-        if record.ip_hash and not record.ip:
-            extra["ip_hash"] = record.ip_hash
-        if record.reply_to_id and parent is not None and record.reply_to_id != record.parent_id:
-            self.reply_links.append((comment.pk, record.reply_to_id))
-        if note:
-            extra["status_reasons"] = [*comment.status_reasons, note]
-        if record.edit_note or record.edited_at:
-            extra.update(edit_note=clean_line(record.edit_note)[:300], edited_at=record.edited_at)
-        if extra:
-            # Fields the import carries over as they were; not a change of the comment.
-            Comment.objects.filter(pk=comment.pk).update(**extra)
-        self.remember(Kind.COMMENT, record.source_id, comment, digest=digest)
-        self.touched_trees.add(comment.tree_id)
+        parent, note = self.parent_of(record, post)
+        comment = self.build(record, post, parent, note)
+        comment_insert_as_is(comment=comment, source=self.source(note))
+        self.arrived(record, comment)
+        self.ledger.remember(Kind.COMMENT, record.source_id, comment, digest=digest)
         self.report.count("comment", "created")
 
     def update_comment(self, existing: ImportedItem, record: CommentRecord, digest: str) -> None:
@@ -144,24 +181,26 @@ class Comments:
                 "author_email": record.author_email,
                 "author_url": record.author_url,
             },
-            source=self.label,
+            source=self.report.label,
         )
-        self.remember(Kind.COMMENT, record.source_id, comment, digest=digest, existing=existing)
+        self.ledger.remember(
+            Kind.COMMENT, record.source_id, comment, digest=digest, existing=existing
+        )
         self.report.count("comment", "updated" if changes else "unchanged")
 
     def link_replies(self) -> None:
         """Point flattened deep replies at the comment they answer, now that it is here."""
         for pk, source_id in self.reply_links:
-            answered = self.imported(Kind.COMMENT, source_id, Comment)
+            answered = self.ledger.imported(Kind.COMMENT, source_id, Comment)
             comment = Comment.objects.get(pk=pk)
-            if answered is not None and answered.post_id == comment.post_id:
-                Comment.objects.filter(pk=pk).update(reply_to=answered)
+            if answered is not None:
+                comment_link_imported_reply(comment=comment, answered=answered)
 
-    def _parent(self, record: CommentRecord, post: Post) -> tuple[Comment | None, Reason | None]:
+    def parent_of(self, record: CommentRecord, post: Post) -> tuple[Comment | None, Reason | None]:
         """The comment ``record`` answers, or None and the reason it goes to the top level."""
         if not record.parent_id:
             return None, None
-        parent = self.imported(Kind.COMMENT, record.parent_id, Comment)
+        parent = self.ledger.imported(Kind.COMMENT, record.parent_id, Comment)
         if parent is None:
             parent = identity.local_object("comment", record.parent_id)
         if parent is not None and parent.post_id == post.pk:

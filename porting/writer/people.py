@@ -1,12 +1,13 @@
 """Authors and series from an export: linked to the ones already here, or created.
 
-A mixin of ``ImportRun``.
+``People`` keeps who is who for one import: the users of the export's authors, its
+series, and who owns what names no author.
 """
 
 import re
 from urllib.parse import unquote
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -14,18 +15,29 @@ from blog.models import AuthorProfile, Series, clean_series_name
 from comments.text import clean_line
 from porting.models import ImportedItem
 from porting.records import AuthorRecord, SeriesRecord
+from porting.report import Report
 
 from .base import ImportFailed
+from .ledger import Ledger
 
 Kind = ImportedItem.Kind
-User = get_user_model()
 
 
 class People:
-    def author(self, record: AuthorRecord):
-        if record.source_id in self._users:
-            return self._users[record.source_id]
-        existing = self.item(Kind.AUTHOR, record.source_id)
+    def __init__(self, *, ledger: Ledger, report: Report, fallback_username: str = "") -> None:
+        self.ledger = ledger
+        self.report = report
+        self.fallback_username = fallback_username  # ``--author``: "" for the first admin
+        self._users: dict[str, User | None] = {}  # an author's source id → its user
+        self._authors_read: dict[str, AuthorRecord] = {}
+        self._series: dict[str, Series] = {}
+        self._fallback: User | None = None
+
+    def author(self, record: AuthorRecord) -> User:
+        known = self._users.get(record.source_id)
+        if known is not None:
+            return known
+        existing = self.ledger.item(Kind.AUTHOR, record.source_id)
         user = User.objects.filter(pk=existing.object_id).first() if existing else None
         if user is not None:
             self.report.count("author", "unchanged")
@@ -44,7 +56,7 @@ class People:
                 user.save()
                 self.report.count("author", "created")
             _ensure_profile(user, record)
-            self.remember(Kind.AUTHOR, record.source_id, user, existing=existing)
+            self.ledger.remember(Kind.AUTHOR, record.source_id, user, existing=existing)
         self._users[record.source_id] = user
         return user
 
@@ -58,17 +70,20 @@ class People:
             )
         self.author(seen)
 
-    def fallback_author(self):
+    def fallback_author(self) -> User:
         """Who owns posts that name no author, and the drafts that hold unplaced comments."""
         if self._fallback is not None:
             return self._fallback
-        if self.options.author:
-            user = User.objects.filter(username=self.options.author).first()
-            if user is None:
-                raise ImportFailed(f"there is no user named {self.options.author!r}")
+        if self.fallback_username:
+            named = User.objects.filter(username=self.fallback_username).first()
+            if named is None:
+                raise ImportFailed(f"there is no user named {self.fallback_username!r}")
+            user = named
         else:
-            user = User.objects.filter(is_superuser=True).order_by("pk").first()
-            if user is None:
+            admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+            if admin is not None:
+                user = admin
+            else:
                 user, created = User.objects.get_or_create(
                     username="imported", defaults={"is_active": False}
                 )
@@ -84,7 +99,7 @@ class People:
     def series(self, record: SeriesRecord) -> Series:
         if record.source_id in self._series:
             return self._series[record.source_id]
-        existing = self.item(Kind.SERIES, record.source_id)
+        existing = self.ledger.item(Kind.SERIES, record.source_id)
         series = Series.objects.filter(pk=existing.object_id).first() if existing else None
         if series is not None:
             self.report.count("series", "unchanged")
@@ -104,20 +119,20 @@ class People:
                     series.slug = slug
                 series.save()
                 self.report.count("series", "created")
-            self.remember(Kind.SERIES, record.source_id, series, existing=existing)
+            self.ledger.remember(Kind.SERIES, record.source_id, series, existing=existing)
         self._series[record.source_id] = series
         return series
 
-    def commenter(self, user_id: str):
+    def commenter(self, user_id: str) -> User | None:
         """The user an imported comment was written by (an author of the export), if any."""
         if not user_id:
             return None
         if user_id not in self._users:
-            self._users[user_id] = self.imported(Kind.AUTHOR, user_id, User)
+            self._users[user_id] = self.ledger.imported(Kind.AUTHOR, user_id, User)
         return self._users[user_id]
 
 
-def _matching_user(record: AuthorRecord):
+def _matching_user(record: AuthorRecord) -> User | None:
     if record.username:
         user = User.objects.filter(username__iexact=record.username).first()
         if user is not None:
@@ -138,7 +153,7 @@ def _free_username(wanted: str) -> str:
     return name
 
 
-def _ensure_profile(user, record: AuthorRecord) -> None:
+def _ensure_profile(user: User, record: AuthorRecord) -> None:
     if AuthorProfile.objects.filter(user=user).exists():
         return
     display = (

@@ -1,31 +1,60 @@
 """Posts from an export: created, updated from a newer export, or linked to one here.
 
-A mixin of ``ImportRun``. An id belongs to one item of a file: a second post (or page)
-with an id already read in this run is never an update of the first. If it is the same
+``PostWriter`` writes the posts and knows, for the comments that follow, which post each
+source id became (``post_for``). An id belongs to one item of a file: a second post (or
+page) with an id already read in this run is never an update of the first. If it is the same
 post repeated it is imported once; otherwise it is kept apart under ``<id>#2`` and the
 comments that follow it go with it. Both are listed in the report.
 """
 
-from urllib.parse import unquote
+from collections.abc import Iterable
 
-from django.utils.text import slugify
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from blog.models import Post, TaggedPost
-from blog.signals import retire_cached_pages
+from blog.models import Post, Series, TaggedPost
 from comments.text import clean_input, clean_line
+from core import pagecache
 from porting import identity
 from porting.models import ImportedItem
 from porting.records import PostRecord
+from porting.report import Report
 
-from .ledger import key
+from .holding import HoldingPosts, free_slugs
+from .ledger import Ledger, key
+from .people import People
+from .threads import Threads
 
 Kind = ImportedItem.Kind
 POST_BATCH = 100  # posts written together
 RECENT_POSTS = 256  # light Post objects kept for the comments being placed
 
 
-class Posts:
+Waiting = tuple[PostRecord, str, str]  # a post read, not yet written: (record, digest, title)
+
+
+class PostWriter:
+    def __init__(self, *, ledger: Ledger, report: Report, people: People,
+                 holding: HoldingPosts, threads: Threads | None = None) -> None:  # fmt: skip
+        self.ledger = ledger
+        self.report = report
+        self.people = people
+        self.holding = holding
+        self.threads = threads  # Disqus: comments name threads, not posts
+        self.skipped: set[str] = set()  # source ids of posts left out, with their comments
+        # Source id → post id (None: no post). Ids only: a 200 MB export's post bodies
+        # must not pile up in memory; ``_recent`` keeps a few light Post objects.
+        self._posts: dict[str, int | None] = {}
+        self._recent: dict[int, Post] = {}
+        # Posts read in this run, source id → digest: an id is never used twice.
+        self._posts_read: dict[str, str] = {}
+        self._posts_waiting: list[Waiting] = []
+        self._renamed_post: tuple[str, str] | None = None
+
+    def skip(self, post_id: str) -> None:
+        """The export left this post out: its comments go nowhere."""
+        self.skipped.add(post_id)
+
     def post(self, record: PostRecord) -> None:
         """A post read from the file: written with the others of its batch (``flush_posts``)."""
         self._renamed_post = None
@@ -43,8 +72,10 @@ class Posts:
         one imported before (updated or unchanged) or of this site's own export (linked)
         on its own."""
         waiting, self._posts_waiting = self._posts_waiting, []
-        known = self.items(Kind.POST, [record.source_id for record, _digest, _title in waiting])
-        new = []
+        known = self.ledger.items(
+            Kind.POST, [record.source_id for record, _digest, _title in waiting]
+        )
+        new: list[Waiting] = []
         for record, digest, title in waiting:
             existing = known.get(key(record.source_id))
             local = None if existing else identity.local_object("post", record.source_id)
@@ -55,14 +86,17 @@ class Posts:
             new = []
             if existing is not None:
                 self._known_post(record, existing, digest, title)
-            else:
+            elif local is not None:
                 self.report.count("post", "linked")
                 self.report.actions.append(f"link “{title}” to /{local.slug}/, already here")
-                self.remember(Kind.POST, record.source_id, local, digest=digest, url=record.url)
+                self.ledger.remember(
+                    Kind.POST, record.source_id, local, digest=digest, url=record.url
+                )
                 self._posts[record.source_id] = local.pk
         self._create_posts(new)
 
-    def _known_post(self, record: PostRecord, existing, digest: str, title: str) -> None:
+    def _known_post(self, record: PostRecord, existing: ImportedItem, digest: str,
+                    title: str) -> None:  # fmt: skip
         """A post imported before: updated if the export changed it."""
         post = Post.objects.filter(pk=existing.object_id).first()
         if post is None:
@@ -71,25 +105,25 @@ class Posts:
                 _("“%(title)s” was deleted here; it and its comments are left out.")
                 % {"title": title}
             )
-            self.skipped_posts.add(record.source_id)
+            self.skip(record.source_id)
             return
         if existing.digest != digest:
             self._fill_post(post, record, title)
             post.save()
-            post.tags.set([self.series(series) for series in record.series])
-            self.remember(Kind.POST, record.source_id, post, digest=digest,
-                          url=record.url, existing=existing)  # fmt: skip
+            post.tags.set(self._series_of(record))
+            self.ledger.remember(Kind.POST, record.source_id, post, digest=digest,
+                                 url=record.url, existing=existing)  # fmt: skip
             self.report.count("post", "updated")
             self.report.actions.append(f"update “{title}” (/{post.slug}/)")
         else:
             self.report.count("post", "unchanged")
         self._posts[record.source_id] = post.pk
 
-    def _create_posts(self, new: list) -> None:
+    def _create_posts(self, new: list[Waiting]) -> None:
         """New posts, their series and their ``ImportedItem`` rows: a statement each."""
         if not new:
             return
-        slugs = _free_slugs([(record.slug, title) for record, _digest, title in new])
+        slugs = free_slugs([(record.slug, title) for record, _digest, title in new])
         posts = []
         for (record, _digest, title), slug in zip(new, slugs, strict=True):
             post = Post(slug=slug)
@@ -98,17 +132,19 @@ class Posts:
             posts.append(post)
         Post.objects.bulk_create(posts)  # no save(): the page cache is retired here
         _tag_new_posts(
-            [(post, [self.series(series) for series in record.series])
+            [(post, self._series_of(record))
              for post, (record, _digest, _title) in zip(posts, new, strict=True)]
         )  # fmt: skip
+        # What saving a post does through ``blog.signals``, for these posts not saved.
+        post_ids = [post.pk for post in posts]
+        transaction.on_commit(lambda: _retire_pages(post_ids))
         for post, (record, _digest, title) in zip(posts, new, strict=True):
-            retire_cached_pages(sender=Post, instance=post)
             self.report.count("post", "created")
             if record.published_at is None and post.status == Post.Status.PUBLISHED:
                 self.report.notes.append(f"“{title}”: " + _("has no date: published now"))
             self.report.actions.append(f"create “{title}” (/{post.slug}/, {post.status})")
             self._posts[record.source_id] = post.pk
-        self.remember_many(
+        self.ledger.remember_many(
             Kind.POST,
             [(record.source_id, post, digest, record.url)
              for post, (record, digest, _title) in zip(posts, new, strict=True)],
@@ -147,7 +183,8 @@ class Posts:
 
     def _fill_post(self, post: Post, record: PostRecord, title: str) -> None:
         post.title = title
-        post.author = self.author(record.author) if record.author else self.fallback_author()
+        author = record.author
+        post.author = self.people.author(author) if author else self.people.fallback_author()
         post.body = clean_input(record.body)
         post.summary = clean_input(record.summary)
         post.status = record.status
@@ -157,35 +194,13 @@ class Posts:
         post.competing_interests = clean_line(record.competing_interests)[:300]
         post.postscript = clean_input(record.postscript)
 
-    def holding_post(self, *, kind: str, source_id: str, title: str, explanation: str,
-                     url: str = "", closed: bool = False) -> Post:  # fmt: skip
-        """A draft that keeps comments whose post is not here, so nothing is dropped."""
-        body = _(
-            "Comments imported from %(source)s whose post is not on this site "
-            "(%(why)s). Nobody sees this draft; move its comments or delete it."
-        ) % {"source": self.label, "why": explanation}
-        if url:
-            body += "\n\n" + _("Old address: <%(url)s>") % {"url": url}
-        post = Post(
-            title=clean_line(title)[:200],
-            slug=_free_slug("", title),
-            author=self.fallback_author(),
-            body=body,
-            status=Post.Status.DRAFT,
-            comments_open=not closed,
-        )
-        post.save()
-        self.remember(kind, source_id, post, url=url)
-        self.report.holding_posts.append(f"“{post.title}” (/{post.slug}/)")
-        return post
-
     def missing_post(self, post_id: str) -> Post:
         """Comments on a post not read in this run: the post of an earlier import, or a
         draft holding post."""
-        post = self.imported(Kind.POST, post_id, Post)
+        post = self.ledger.imported(Kind.POST, post_id, Post)
         if post is not None:
             return post
-        return self.holding_post(
+        return self.holding.make(
             kind=Kind.POST,
             source_id=post_id,
             title=_("Comments on a post missing from the export (%(id)s)") % {"id": post_id},
@@ -194,11 +209,12 @@ class Posts:
 
     def post_for(self, post_id: str) -> Post | None:
         """The post an imported comment goes on, None if its post was left out."""
-        if post_id in self.skipped_posts:
+        if post_id in self.skipped:
             return None
         if post_id not in self._posts:
-            if self.fmt.comments_on == Kind.THREAD:
-                post = self.thread_post(post_id)
+            post: Post | None
+            if self.threads is not None:
+                post = self.threads.thread_post(post_id)
             else:
                 post = self.missing_post(post_id)
             self._posts[post_id] = post.pk if post is not None else None
@@ -209,18 +225,27 @@ class Posts:
             self.load_posts([post_id])
         return self._recent[pk]
 
-    def load_posts(self, post_ids) -> None:
+    def load_posts(self, post_ids: Iterable[str]) -> None:
         """Keep the posts of these source ids (those written already) for ``post_for``, in
         one query: a batch of comments on fifty posts asked for them one by one."""
-        pks = {self._posts.get(post_id) for post_id in post_ids} - {None} - set(self._recent)
+        pks = {pk for post_id in post_ids if (pk := self._posts.get(post_id)) is not None}
+        pks -= set(self._recent)
         if not pks:
             return
         if len(self._recent) + len(pks) > RECENT_POSTS:
             self._recent.clear()
         self._recent.update(Post.objects.only("id", "title", "slug", "author_id").in_bulk(pks))
 
+    def _series_of(self, record: PostRecord) -> list[Series]:
+        return [self.people.series(series) for series in record.series]
 
-def _tag_new_posts(tagged: list[tuple[Post, list]]) -> None:
+
+def _retire_pages(post_ids: list[int]) -> None:
+    for post_id in post_ids:
+        pagecache.bump(post_id, withdraw=True)
+
+
+def _tag_new_posts(tagged: list[tuple[Post, list[Series]]]) -> None:
     """New posts' series in one INSERT: taggit's ``set`` reads a post's tags first and adds
     each in a savepoint of its own (six statements a post), for posts with none."""
     TaggedPost.objects.bulk_create(
@@ -228,28 +253,3 @@ def _tag_new_posts(tagged: list[tuple[Post, list]]) -> None:
         for post, series in tagged
         for item in {item.pk: item for item in series}.values()
     )
-
-
-def _free_slug(wanted: str, title: str) -> str:
-    return _free_slugs([(wanted, title)])[0]
-
-
-def _free_slugs(wanted: list[tuple[str, str]]) -> list[str]:
-    """A free slug for each (slug wanted, title), none given twice: one query for the lot
-    when the slugs wanted are free."""
-    bases = [_slug_base(slug, title) for slug, title in wanted]
-    taken = set(Post.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
-    chosen = []
-    for base in bases:
-        slug, number = base, 1
-        while slug in taken or (number > 1 and Post.objects.filter(slug=slug).exists()):
-            number += 1
-            slug = f"{base}-{number}"
-        taken.add(slug)
-        chosen.append(slug)
-    return chosen
-
-
-def _slug_base(wanted: str, title: str) -> str:
-    base = slugify(unquote(wanted))[:190].strip("-") or slugify(title)[:190].strip("-")
-    return base or "post"

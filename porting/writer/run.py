@@ -2,11 +2,14 @@
 
 ``run_import`` reads the whole file inside one transaction (parsed a little ahead in a
 thread of its own, ``porting.readahead``; every write stays on the import's thread).
-Authors and series are written as they are read (``people``), posts a hundred at a time
-(``posts``); comments wait in ``CommentStaging`` until the file has been read to the
-end, then go in a thread at a time, parents first (``batch``: new threads together;
-``comments``: one at a time). A malformed file, a broken thread or any error rolls
-everything back; ``--dry-run`` rolls back on purpose after counting.
+``ImportRun`` composes the writers, each holding only its own state and sharing the
+``Ledger`` and the ``Report``. Authors and series are written as they are read
+(``People``), posts a hundred at a time (``PostWriter``; Disqus threads are matched to
+posts by ``Threads``, the rest held in drafts by ``HoldingPosts``); comments wait in
+``CommentStaging`` until the file has been read to the end, then go in a thread at a
+time, parents first (``Batches``: new threads together; ``CommentWriter``: one at a
+time). A malformed file, a broken thread or any error rolls everything back;
+``--dry-run`` rolls back on purpose after counting.
 
 Each item's source id is remembered in ``ImportedItem`` (``ledger``) with a digest of what
 was read, so a second import of the same file changes nothing, and a newer export of the
@@ -14,13 +17,15 @@ same site updates what changed and adds what is new. Items deleted here (an eras
 comment) are not brought back.
 """
 
-from contextlib import closing
+from collections.abc import Generator
 from pathlib import Path
+from typing import TextIO
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from comments.tree import check_trees
+from porting.models import ImportedItem
 from porting.progress import Progress
 from porting.readahead import read_ahead
 from porting.readers.base import Format, Options
@@ -38,14 +43,19 @@ from porting.staging import CommentStaging
 
 from .base import ImportFailed
 from .batch import Batches
-from .comments import Comments
+from .comments import CommentWriter
+from .holding import HoldingPosts
 from .ledger import Ledger
 from .people import People
-from .posts import Posts
+from .posts import PostWriter
 from .threads import Threads
 
+Record = (
+    SourceInfo | CommentRecord | ThreadRecord | Skipped | PostRecord | AuthorRecord | SeriesRecord
+)
 
-def run_import(fmt: Format, path: Path, *, options: Options, stdout) -> Report:
+
+def run_import(fmt: Format, path: Path, *, options: Options, stdout: TextIO) -> Report:
     path = Path(path)
     enabled = bool(getattr(stdout, "isatty", lambda: False)())
     total = fmt.count(path) if enabled else 0
@@ -61,50 +71,56 @@ def run_import(fmt: Format, path: Path, *, options: Options, stdout) -> Report:
     return run.report
 
 
-class ImportRun(Ledger, People, Posts, Threads, Comments, Batches):
-    def __init__(self, fmt: Format, path: Path, options: Options, progress: Progress):
+class ImportRun:
+    """One import: the writers, composed; each holds its own state and shares the ledger
+    and the report."""
+
+    def __init__(self, fmt: Format, path: Path, options: Options, progress: Progress) -> None:
         self.fmt = fmt
         self.path = path
         self.options = options
         self.progress = progress
         self.source: SourceInfo | None = None
         self.report = Report(label=f"{fmt.name} {path.name}", dry_run=options.dry_run)
-        self.threads: dict[str, ThreadRecord] = {}
-        self.skipped_posts: set[str] = set()
-        self.touched_trees: set[int] = set()
-        # Replies deeper than their tree parent: (comment id, source id of what it answers).
-        self.reply_links: list[tuple[int, str]] = []
-        self._users: dict = {}
-        self._authors_read: dict[str, AuthorRecord] = {}
-        self._series: dict = {}
-        # Source id → post id (None: no post). Ids only: a 200 MB export's post bodies
-        # must not pile up in memory; ``_recent`` keeps a few light Post objects.
-        self._posts: dict[str, int | None] = {}
-        self._recent: dict = {}
-        # Posts read in this run, source id → digest: an id is never used twice.
-        self._posts_read: dict[str, str] = {}
-        self._posts_waiting: list = []  # posts read, not yet written (record, digest, title)
-        self._renamed_post: tuple[str, str] | None = None
-        self._fallback = None
-        self._to_stage: list[CommentRecord] = []  # comments read, not yet staged
-
-    @property
-    def label(self) -> str:
-        return self.report.label
+        self.ledger = Ledger(source=fmt.source)
+        self.people = People(
+            ledger=self.ledger, report=self.report, fallback_username=options.author
+        )
+        holding = HoldingPosts(ledger=self.ledger, report=self.report, people=self.people)
+        self.threads = Threads(ledger=self.ledger, report=self.report, holding=holding,
+                               unmatched=options.unmatched)  # fmt: skip
+        self.posts = PostWriter(
+            ledger=self.ledger,
+            report=self.report,
+            people=self.people,
+            holding=holding,
+            threads=self.threads if fmt.comments_on == ImportedItem.Kind.THREAD else None,
+        )
+        self.comments = CommentWriter(ledger=self.ledger, report=self.report,
+                                      people=self.people, posts=self.posts,
+                                      progress=progress)  # fmt: skip
+        self.batches = Batches(comments=self.comments, ledger=self.ledger,
+                               report=self.report, posts=self.posts,
+                               progress=progress)  # fmt: skip
 
     def execute(self) -> None:
         staging = CommentStaging()
-        # closing(): an error here stops the reader thread now, not when the traceback goes.
-        with closing(read_ahead(self.fmt.read(self.path, self.options))) as records:
+        records = read_ahead(self.fmt.read(self.path, self.options))
+        try:
             for record in records:
                 self.apply(staging, record)
+        finally:
+            # A generator (typed as an iterator): closed, its reader thread stops on an
+            # error here, not when the traceback goes.
+            if isinstance(records, Generator):
+                records.close()
         self.require_source()
-        self.flush_posts()
-        self.flush_staging(staging)
-        self.place_comments(staging)
+        self.posts.flush_posts()
+        self.comments.flush_staging(staging)
+        self.batches.place_comments(staging)
         staging.drop()
-        self.link_replies()
-        touched = sorted(self.touched_trees)
+        self.comments.link_replies()
+        touched = sorted(self.comments.touched_trees)
         problems = []
         for start in range(0, len(touched), 2000):  # a slice at a time: memory stays flat
             problems += check_trees(tree_ids=touched[start : start + 2000])
@@ -112,26 +128,26 @@ class ImportRun(Ledger, People, Posts, Threads, Comments, Batches):
             listed = "; ".join(str(problem) for problem in problems[:10])
             raise ImportFailed(f"the comment threads would be broken ({listed}); nothing imported")
 
-    def apply(self, staging: CommentStaging, record) -> None:
+    def apply(self, staging: CommentStaging, record: Record) -> None:
         """One record of the export, in file order."""
         if isinstance(record, SourceInfo):
             self.start(record)
         elif isinstance(record, CommentRecord):
-            self.stage(staging, record)
+            self.comments.stage(staging, record)
         elif isinstance(record, ThreadRecord):
-            self.threads[record.source_id] = record
+            self.threads.add(record)
             self.progress.advance()
         elif isinstance(record, Skipped):
             self.skip(record)
         else:
             self.require_source()
             if isinstance(record, PostRecord):
-                self.post(record)
+                self.posts.post(record)
                 self.progress.advance()
             elif isinstance(record, AuthorRecord):
-                self.author_record(record)
+                self.people.author_record(record)
             elif isinstance(record, SeriesRecord):
-                self.series(record)
+                self.people.series(record)
 
     def start(self, info: SourceInfo) -> None:
         if self.source is not None:
@@ -140,6 +156,7 @@ class ImportRun(Ledger, People, Posts, Threads, Comments, Batches):
             info.key = self.options.site
         info.key = info.key[:300]
         self.source = info
+        self.ledger.open(info.key)
         self.report.label = info.label
         self.report.source_key = info.key
 
@@ -150,7 +167,7 @@ class ImportRun(Ledger, People, Posts, Threads, Comments, Batches):
     def skip(self, record: Skipped) -> None:
         self.report.skipped[record.what] += 1
         if record.post_id:
-            self.skipped_posts.add(record.post_id)
+            self.posts.skip(record.post_id)
         if record.comments:
             self.report.skipped[_("comments on skipped items")] += record.comments
         self.progress.advance(1 + record.comments)

@@ -1,7 +1,7 @@
 """Disqus threads matched to posts already here: the post a Disqus comment goes on.
 
-A mixin of ``ImportRun``. Import the posts first (e.g. with ``import_wxr``); each thread
-is matched by its identifier or its address:
+``Threads`` keeps the export's threads and finds each one's post. Import the posts first
+(e.g. with ``import_wxr``); each thread is matched by its identifier or its address:
 
 1. the identifier is a post's slug, or "<id> <url>" as the WordPress plugin writes it,
    naming a post imported from WordPress with that id;
@@ -20,25 +20,41 @@ from django.utils.translation import gettext as _
 from blog.models import Post
 from porting.models import ImportedItem
 from porting.records import ThreadRecord
+from porting.report import Report
 from porting.values import normalise_url, slug_from_url
+
+from .holding import HoldingPosts
+from .ledger import Ledger
 
 Kind = ImportedItem.Kind
 
 
 class Threads:
+    def __init__(self, *, ledger: Ledger, report: Report, holding: HoldingPosts,
+                 unmatched: str = "draft") -> None:  # fmt: skip
+        self.ledger = ledger
+        self.report = report
+        self.holding = holding
+        self.unmatched = unmatched  # ``--unmatched``: "draft" or "skip"
+        self.records: dict[str, ThreadRecord] = {}  # the export's threads by source id
+
+    def add(self, record: ThreadRecord) -> None:
+        self.records[record.source_id] = record
+
     def thread_post(self, post_id: str) -> Post | None:
-        post = self.imported(Kind.THREAD, post_id, Post)
+        """The post of thread ``post_id``, None if its comments are left out (the caller
+        remembers that)."""
+        post = self.ledger.imported(Kind.THREAD, post_id, Post)
         if post is not None:
             return post
-        thread = self.threads.get(post_id)
+        thread = self.records.get(post_id)
         if thread is not None:
             post = match_thread(thread)
             if post is not None:
-                self.remember(Kind.THREAD, post_id, post, url=thread.url)
+                self.ledger.remember(Kind.THREAD, post_id, post, url=thread.url)
                 self.report.count("thread", "matched")
                 return post
-        if self.options.unmatched == "skip":
-            self.skipped_posts.add(post_id)
+        if self.unmatched == "skip":
             self.report.skipped[_("threads matching no post")] += 1
             return None
         if thread is None:
@@ -46,10 +62,10 @@ class Threads:
                 "id": post_id or "?"
             }
             why = _("their thread is not in the export")
-            return self.holding_post(kind=Kind.THREAD, source_id=post_id, title=title,
+            return self.holding.make(kind=Kind.THREAD, source_id=post_id, title=title,
                                     explanation=why)  # fmt: skip
         title = thread.title or thread.url or thread.identifier or post_id
-        return self.holding_post(
+        return self.holding.make(
             kind=Kind.THREAD,
             source_id=post_id,
             title=_("Disqus comments: %(title)s") % {"title": title},

@@ -5,7 +5,6 @@ Batches are made small here (50 comments) so that a few hundred comments span se
 """
 
 import math
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -76,8 +75,7 @@ def test_known_ids_are_found_by_one_index_probe_each(db):
     """Which comments were imported before is asked once a batch; with the import's own
     rows in the table and no statistics yet, it must read the rows it asks about, not
     every row of the site (which made a first import quadratic)."""
-    site = type("Site", (Ledger,), {"fmt": SimpleNamespace(source="wxr"),
-                                    "source": SimpleNamespace(key="s")})()  # fmt: skip
+    site = Ledger(source="wxr", site_key="s")
     with connection.cursor() as cursor:  # a large import's rows, before any ANALYZE
         cursor.execute(
             "INSERT INTO moderation_importeditem (source, source_key, kind, source_id, "

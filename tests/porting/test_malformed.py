@@ -56,7 +56,7 @@ def test_a_failure_after_the_file_is_read_rolls_everything_back(db, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(comments, "comment_create_as_is", broken)  # one at a time
+    monkeypatch.setattr(comments, "comment_insert_as_is", broken)  # one at a time
     monkeypatch.setattr(batch, "comments_create_as_is", broken)  # new threads together
     with pytest.raises(RuntimeError):
         run("import_wxr", FIXTURES / "wxr-1.2-https.xml")
