@@ -11,33 +11,14 @@ way the model in use, or none, stays as it was, and the returned text says what 
 
 import logging
 import time
-from dataclasses import dataclass, field
 
 from django.conf import settings
 
 from ..models import SpamModel
 from . import labels
+from .report import TrainingResult, training_lines
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class TrainingResult:
-    spam_count: int
-    legitimate_count: int
-    minimum: int
-    seconds: float
-    model: SpamModel | None = None
-    refusals: list[dict] = field(default_factory=list)
-    previous: SpamModel | None = None  # the model in use before (still in use if refused)
-
-    @property
-    def enough(self) -> bool:
-        return min(self.spam_count, self.legitimate_count) >= self.minimum
-
-    @property
-    def put_to_use(self) -> bool:
-        return self.model is not None and self.model.put_to_use
 
 
 def model_in_use() -> SpamModel | None:
@@ -84,8 +65,6 @@ def retrain_if_due() -> str | None:
     """Train if ``SPAM_RETRAIN_AFTER`` decisions came since the last training: what happened
     in words, or None when it was not due. Never raises: a failed training is reported and
     leaves the site as it was."""
-    from .report import training_lines
-
     due = decisions_since_last_training()
     if due < settings.SPAM_RETRAIN_AFTER:
         return None

@@ -1,6 +1,27 @@
 """The lines the commands and the admin show about a training, an evaluation, a refusal."""
 
-from .jobs import TrainingResult
+from dataclasses import dataclass, field
+
+from ..models import SpamModel
+
+
+@dataclass
+class TrainingResult:
+    spam_count: int
+    legitimate_count: int
+    minimum: int
+    seconds: float
+    model: SpamModel | None = None
+    refusals: list[dict] = field(default_factory=list)
+    previous: SpamModel | None = None  # the model in use before (still in use if refused)
+
+    @property
+    def enough(self) -> bool:
+        return min(self.spam_count, self.legitimate_count) >= self.minimum
+
+    @property
+    def put_to_use(self) -> bool:
+        return self.model is not None and self.model.put_to_use
 
 
 def _percent(share: float) -> str:
