@@ -32,9 +32,6 @@ from sklearn.model_selection import LeaveOneGroupOut, StratifiedGroupKFold, Stra
 from ..models import SpamModel
 from . import store
 from .features import DEFAULT_PARAMS, Featuriser
-
-# The runs (light to import) keep their names here too: ``training.retrain_if_due()``.
-from .jobs import TrainingResult, retrain_if_due, train  # noqa: F401
 from .sample import Sample
 
 MAX_LEGITIMATE_TO_SPAM = 0.01

@@ -21,7 +21,7 @@ from moderation import services
 from moderation.models import ModerationEvent, PolicySettings, SpamModel
 from moderation.spam import labels, store
 from moderation.spam.features import Featuriser, Sample
-from moderation.spam.training import train
+from moderation.spam.jobs import train
 from tests.config.test_backup import database_url
 from tests.factories import CommentMaker, PostFactory, SuperuserFactory
 

@@ -260,7 +260,7 @@ def trained_model(make, moderator, settings):
     from bench.spam_corpus import corpus
     from moderation import services
     from moderation.spam import store
-    from moderation.spam.training import train
+    from moderation.spam.jobs import train
 
     settings.SPAM_MODEL_CHECK_SECONDS = 0
     settings.SPAM_FILTER_MIN_EACH = 10
