@@ -205,10 +205,16 @@ def test_the_loop_runs_each_job_at_its_interval_until_stopped():
     assert runs == {"fast": 6, "slow": 2}
 
 
-def test_the_spam_retraining_job_is_one_line_away():
-    """The lead adds retraining as one more Job in the worker's list."""
+def test_the_workers_jobs_are_one_list():
+    """What the worker does is one list of jobs: the spam filter's retraining is one line
+    of it (tests/moderation/test_spam_safety.py runs it)."""
     from moderation.management.commands import worker
 
     names = [job.name for job in worker.jobs()]
-    assert names == ["queue moderation digests", "send mail", "forget old sent mail"]
+    assert names == [
+        "queue moderation digests",
+        "send mail",
+        "forget old sent mail",
+        "retrain the spam filter when due",
+    ]
     assert all(isinstance(job, loop.Job) and job.every > 0 for job in worker.jobs())

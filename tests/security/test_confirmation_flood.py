@@ -26,14 +26,14 @@ def fresh_ip() -> str:
 
 
 @pytest.fixture(autouse=True)
-def no_rate_limit(db):
+def no_rate_limit(db, readers_mail_only):
     PolicySettings.objects.update_or_create(pk=1, defaults={"comments_per_minute": 1000})
 
 
 @pytest.fixture
-def send(post, django_capture_on_commit_callbacks):
+def send(post, mail_on_commit):
     def _send(address: str, *, ip: str | None = None) -> None:
-        with django_capture_on_commit_callbacks(execute=True):
+        with mail_on_commit():
             response = Client().post(
                 f"/comments/post/{post.pk}/",
                 {"body": f"Tell me about replies ({address}).", "author_email": address,

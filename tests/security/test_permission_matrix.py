@@ -234,6 +234,8 @@ COMMANDS_THAT_CHANGE_NO_COMMENT = {
     "train_spam_filter": "reads moderators' decisions; saves a model, changes no comment",
     "retrain_spam_filter": "train_spam_filter when enough new decisions came",
     "evaluate_spam_filter": "reads a CSV file; changes nothing",
+    "worker": "sends queued mail, queues digests, retrains the spam filter when due",
+    "send_moderation_digest": "queues the staff's digests of what waits; reads comments",
 }
 
 # What a POST (or a service) should do to a comment: (start status, end status).
