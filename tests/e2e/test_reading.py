@@ -437,6 +437,8 @@ def test_times_follow_the_site_zone_and_the_readers_language(
     chromium_browser, live_server, post, thread, settings
 ):
     settings.TIME_ZONE = "America/New_York"
+    # Only English ships; a site that adds German gets its readers' times in German.
+    settings.LANGUAGES = [("en-gb", "English"), ("de", "Deutsch")]
     context = chromium_browser.new_context(base_url=live_server.url, locale="de-DE")
     try:
         page = context.new_page()

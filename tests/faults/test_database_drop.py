@@ -23,8 +23,8 @@ def test_a_dropped_connection_mid_insert_loses_nothing_and_the_site_recovers(cli
     before = counts()
     original = tree.lock_new_thread
 
-    def lock_then_lose_the_database():
-        original()  # the space-making and inserting statements come next
+    def lock_then_lose_the_database(**kwargs):
+        original(**kwargs)  # the space-making and inserting statements come next
         other = connections.create_connection("default")
         with other.cursor() as cursor:
             cursor.execute(
