@@ -29,6 +29,8 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from .confusables_table import ASCII_PROTOTYPES, PROTOTYPES
+
 CACHE_KEY = "comments:reserved-names:v2"  # v2: keys drop ignorables, read letter names
 CACHE_SECONDS = 24 * 3600
 
@@ -93,52 +95,13 @@ def no_account_name_message() -> str:
     )
 
 
-def _letters_first(char: str) -> tuple[bool, str]:
-    return (not char.isalpha(), char)
-
-
-@memoise
-def _confusables() -> dict:
-    """The confusables table (about 10 MiB in memory), read when a name is first compared,
-    not when a web process starts: most processes only serve pages."""
-    from confusable_homoglyphs.confusables import confusables_data
-
-    return confusables_data
-
-
-@memoise
-def _ascii_prototypes() -> dict[str, str]:
-    """ASCII letters and digits that confusables.txt says look alike ("l", "1", "I"; "0",
-    "O"), grouped, each mapped to one member of its group."""
-    parent: dict[str, str] = {}
-
-    def find(char: str) -> str:
-        while parent.setdefault(char, char) != char:
-            char = parent[char]
-        return char
-
-    for char, glyphs in _confusables().items():
-        if not (len(char) == 1 and char.isascii() and char.isalnum()):
-            continue
-        for glyph in glyphs:
-            right = glyph["c"]
-            if len(right) == 1 and right.isascii() and right.isalnum():
-                # Letters represent their group: "o" rather than "0".
-                a, b = sorted((find(char.casefold()), find(right.casefold())), key=_letters_first)
-                parent[b] = a
-    return {char: find(char) for char in parent}
-
-
 @memoise
 def _prototype(char: str) -> str:
-    """The ASCII character ``char`` is confusable with, or ``char`` itself."""
+    """The ASCII letters or digits ``char`` looks like (comments/confusables_table.py), or
+    ``char`` itself."""
     if char.isascii():
-        return _ascii_prototypes().get(char, char)
-    for glyph in _confusables().get(char, ()):
-        text = glyph["c"].casefold()
-        if text.isascii() and text.isalnum():
-            return "".join(_ascii_prototypes().get(c, c) for c in text)
-    return _latin_letter(char)
+        return ASCII_PROTOTYPES.get(char, char)
+    return PROTOTYPES.get(char) or _latin_letter(char)
 
 
 @memoise
