@@ -8,6 +8,7 @@ and reply counts are computed here, in one pass over the post's comments in tree
 import datetime
 import functools
 import math
+from collections.abc import Set
 from dataclasses import dataclass
 from html import escape  # the stdlib one: Django's wraps it for lazy strings, at a cost
 from zoneinfo import ZoneInfo
@@ -98,7 +99,54 @@ class Entry:
         "quote_changed",
     )  # fmt: skip
 
-    def __init__(self, row: tuple):
+    # The row's columns (COLUMNS), set in __init__.
+    id: int
+    parent_id: int | None
+    reply_to_id: int | None
+    tree_id: int
+    level: int
+    author_name: str
+    role: str
+    body_html: str
+    quote: str
+    status: str
+    edit_note: str
+    label_minute: int | None
+    label_number: int | None
+    user_id: int | None
+    submitted_ts: float
+    edited_ts: float | None
+    writer_edited_ts: float | None
+    quoted_text: str | None
+    # What the page works out.
+    shown: bool
+    placeholder: bool
+    own_pending: bool
+    own_refused: bool
+    reply_count: int
+    reply_to: "Entry | None"
+    label: str
+    name_html: str
+    quote_html: str
+    note_html: str
+    refusal_reason: str
+    refusal_html: str
+    quote_removed: bool
+    quote_changed: bool
+    quote_outdated: bool
+    answered: bool
+    indent: int
+    show_in_reply_to: bool
+    iso_time: str
+    local_time_html: str
+    edited_iso: str
+    edited_local_html: str
+    writer_edited_iso: str
+    writer_edited_local_html: str
+    edit_until_ts: float | None
+    edit_until_html: str
+
+    def __init__(self, row: tuple) -> None:
         for name, value in zip(COLUMNS, row, strict=True):
             setattr(self, name, value)
         self.shown = self.placeholder = self.own_pending = self.own_refused = False
@@ -158,7 +206,7 @@ def remember_own(request, response, comment: Comment) -> None:
     )  # fmt: skip
 
 
-def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
+def build(post, *, mine: Set[int] = frozenset()) -> tuple[int, list[Entry]]:
     """All shown entries of ``post`` in tree order, and the approved-comment count."""
     entries = [Entry(row) for row in _ROWS.rows(post_id=post.pk)]
     by_id = {entry.id: entry for entry in entries}
@@ -230,7 +278,7 @@ def _localise(entries: list[Entry]) -> None:
     months = [""] + [str(MONTHS_3[number]).capitalize() for number in range(1, 13)]
     cap = visual_depth_cap()
 
-    def local(seconds: float):
+    def local(seconds: float) -> tuple[str, str]:
         moment = datetime.datetime.fromtimestamp(seconds, zone)
         return (
             moment.isoformat(timespec="seconds"),
@@ -272,7 +320,7 @@ def roots_in_order(entries: list[Entry]) -> list[Entry]:
 
 
 def discussion_for(
-    post, *, page: int = 1, mine: set[int] = frozenset(), viewer_id: int | None = None
+    post, *, page: int = 1, mine: Set[int] = frozenset(), viewer_id: int | None = None
 ) -> Discussion:
     """One page of the discussion for a reader: ``mine``, the ids in their signed cookie;
     ``viewer_id``, their account's id if signed in (their comments they may correct)."""
@@ -306,7 +354,7 @@ def page_count(post, request=None) -> int:
     return max(1, math.ceil(threads / threads_per_page()))
 
 
-def page_of(comment: Comment, *, mine: set[int] = frozenset()) -> int | None:
+def page_of(comment: Comment, *, mine: Set[int] = frozenset()) -> int | None:
     """Which page of its post's discussion shows ``comment``; None if it is not shown.
 
     Two small queries rather than building the whole discussion: a thread is on the page
