@@ -164,6 +164,10 @@ class Comment(MPTTModel):
     objects: ClassVar[CommentManager["Comment"]] = CommentManager()
     # The body as last rendered (or loaded): save() renders only a changed text.
     _rendered_body: str | None
+    # What a feed entry shows besides the text, set by comments.feeds.with_labels.
+    label: str
+    answered_label: str
+    quote_shown: bool
 
     class MPTTMeta:
         # No order_insertion_by: inserts happen under a lock in submission order, so

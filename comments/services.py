@@ -3,6 +3,7 @@
 Moderators' actions on existing comments live in ``moderation.services``.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -230,5 +231,5 @@ def comments_create_as_is(*, comments: list[Comment], sources: list[str]) -> lis
     )
     after_insert_many(comments=comments, sources=sources)
     for post_id in {comment.post_id for comment in comments}:
-        transaction.on_commit(lambda post_id=post_id: pagecache.bump(post_id))
+        transaction.on_commit(functools.partial(pagecache.bump, post_id))
     return comments

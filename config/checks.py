@@ -47,7 +47,7 @@ def mail_backend() -> str:
 
 
 def refusals() -> list[checks.CheckMessage]:
-    found = []
+    found: list[checks.CheckMessage] = []
     backend = mail_backend()
     if backend in NOWHERE_MAIL:
         found.append(
@@ -86,7 +86,7 @@ def refusals() -> list[checks.CheckMessage]:
 
 
 def warnings() -> list[checks.CheckMessage]:
-    found = []
+    found: list[checks.CheckMessage] = []
     if not settings.ADMINS and not getattr(settings, "ERROR_TRACKER_DSN", ""):
         found.append(
             checks.Warning(

@@ -16,8 +16,10 @@ Django logs queries (``DEBUG``, ``CaptureQueriesContext``), so query budgets cou
 import time
 from collections.abc import Iterable
 from functools import cache
+from typing import cast
 
 from django.db import connection, models
+from django.db.models.fields.mixins import FieldCacheMixin
 from psycopg.types.json import Jsonb
 
 
@@ -91,7 +93,7 @@ def _reader(field: models.Field):
     if field.is_relation:
         # As ``bulk_create`` does: a related object saved after it was assigned (a parent
         # numbered in the same batch) gives its id now.
-        cache_name = field.cache_name
+        cache_name = cast(FieldCacheMixin, field).cache_name  # a ForeignKey, a OneToOneField
 
         def related_id(obj):
             value = getattr(obj, attname)

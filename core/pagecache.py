@@ -355,10 +355,11 @@ class PageCacheMiddleware:
         response = self._early(request, slug)
         return response if response is not None else self.get_response(request)
 
-    def _early(self, request, slug: str):
+    def _early(self, request: HttpRequest, slug: str) -> HttpResponse | None:
         page = comment_page_number(request)
         language = get_language_from_request(request)
         wanted = request.META.get("HTTP_IF_NONE_MATCH")
+        response: HttpResponse
         if wanted and (post_id := still_valid(slug, page=page, language=language, tag=wanted)):
             response = not_modified(wanted)
         elif hit := lookup(slug, page=page, language=language):

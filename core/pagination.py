@@ -10,7 +10,10 @@ to know that there is an older page, not how many. Near the end of a list the co
 the end, and the pager says "Page N of M"; before it, "Page N" with Newer and Older links.
 """
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 # How many pages past the one shown a list of posts is counted.
@@ -32,6 +35,8 @@ class AheadPaginator(Paginator):
     ``COUNT(*)`` over a ``LIMIT`` subquery, which a list of ten thousand posts answers as
     quickly as a list of fifty. ``total_known`` says whether it reached the end; with
     ``number=None`` every row is counted."""
+
+    object_list: QuerySet[Any]  # a QuerySet: the capped count runs in the database
 
     def __init__(self, object_list, per_page, *, number: int | None):
         super().__init__(object_list, per_page)

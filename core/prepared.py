@@ -68,7 +68,8 @@ class Prepared:
             raise ImproperlyConfigured(f"Stand-ins not among the query's parameters: {missing}")
         query = queryset.query
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        if not queryset._fields or list(queryset._fields) != names:
+        fields = queryset._fields  # type: ignore[attr-defined]  # Django's; stubs omit it
+        if not fields or list(fields) != names:
             raise ImproperlyConfigured("Prepared needs values_list() naming every column in order")
         selected = [expression for expression, _sql, _alias in compiler.select]
         converters = sorted(compiler.get_converters(selected).items())
