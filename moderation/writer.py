@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from comments import own_edit, tree
 from comments.models import Comment, CommentRevision
+from comments.reasons import describe_all
 from comments.text import clean_input
 from comments.validation import validate_text
 
@@ -90,7 +91,7 @@ def comment_edit_own(*, comment: Comment, actor, own_ids: Collection[int], body:
     )
     reason = WRITER_REASON
     if comment.status != from_status:
-        reason += ": " + "; ".join(assessment.reasons)
+        reason += ": " + "; ".join(describe_all(assessment.reasons))
     record(
         comment=comment, actor=_account(actor), action=Action.WRITER_EDITED,
         from_status=from_status, to_status=comment.status, reason=reason,
