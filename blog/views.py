@@ -200,7 +200,7 @@ def _post_detail(request, slug):
         # Nothing of the reader's in the page (no CSRF token): the same bytes for everyone.
         version = pagecache.version(post.pk) if cacheable else None
         html = render_to_string("blog/post_detail.html", {"post": post, "csrf_token": ""}, request)
-        if cacheable:
+        if version is not None:  # cacheable
             tag, body = pagecache.store(post, page=page, html=html, version=version)
             response = pagecache.full_response(tag, body, get_language())
         else:

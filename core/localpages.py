@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 
-from config.cache import RedisCache
+from config.cache import RedisCache, Subscription
 
 CHANNEL = "colloquy:post-changed"
 
@@ -37,7 +37,7 @@ class Copy:
 
 
 class LocalPages:
-    def __init__(self, subscription, *, max_bytes: int, max_seconds: float):
+    def __init__(self, subscription: Subscription, *, max_bytes: int, max_seconds: float) -> None:
         self._subscription = subscription
         self._max_bytes = max_bytes
         self._max_seconds = max_seconds

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 # How many pages past the one shown a list of posts is counted.
@@ -22,7 +23,7 @@ PAGES_AHEAD = 4
 LAST_NUMBER = 10**9
 
 
-def comment_page_number(request) -> int:
+def comment_page_number(request: HttpRequest) -> int:
     """The ``cpage`` the discussion under a post is showing (1 when absent or bad)."""
     try:
         return max(1, int(request.GET.get("cpage", 1)))
@@ -38,7 +39,7 @@ class AheadPaginator(Paginator):
 
     object_list: QuerySet[Any]  # a QuerySet: the capped count runs in the database
 
-    def __init__(self, object_list, per_page, *, number: int | None):
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, number: int | None) -> None:
         super().__init__(object_list, per_page)
         # One row more than the pages need: "exactly that many" differs from "more".
         self.counted_to = None if number is None else (number + PAGES_AHEAD) * per_page + 1
@@ -54,7 +55,9 @@ class AheadPaginator(Paginator):
         return self.counted_to is None or self.count < self.counted_to
 
 
-def list_page(request, queryset, per_page: int, *, count_all: bool = False) -> Page:
+def list_page(
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int, *, count_all: bool = False
+) -> Page:
     """The page of ``queryset`` that ``?page=`` asks for (the first for a bad number, the
     last for one past the end). ``count_all``: count every row (for a list that is short
     by construction and says how long it is, such as search's)."""
