@@ -12,16 +12,20 @@
   needs Redis 7.4 and Debian ships 7.0.
 """
 
+from __future__ import annotations  # redis is imported for the type checker only
+
 import contextlib
 import os
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache.backends import redis as django_redis
-from redis import Redis
-from redis.client import PubSub
-from redis.connection import ConnectionPool
+
+if TYPE_CHECKING:  # as Django's backend, import redis only where a Redis cache is made
+    from redis import Redis
+    from redis.client import PubSub
+    from redis.connection import ConnectionPool
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
