@@ -45,6 +45,7 @@ test: install
 	  $(PY) manage.py makemigrations --check --dry-run && \
 	  $(PY) -m ruff check . && \
 	  $(PY) -m ruff format --check . && \
+	  $(PY) -m mypy && \
 	  $(PY) -m pytest $(PYTEST_ARGS)'
 
 # The compose "scale" shape from local processes (migrate once, two gunicorns of two workers

@@ -6,8 +6,10 @@ The words are in ``demo_data/blog.toml``; this module puts them in the database.
 import datetime
 import tomllib
 from pathlib import Path
+from typing import TypedDict
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth import models as auth
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,14 +26,23 @@ POSTS = DATA["posts"]
 DRAFT = DATA["draft"]
 
 
-def seed_posts(*, now: datetime.datetime | None = None) -> dict[str, object]:
+class Seeded(TypedDict):
+    """What ``seed_posts`` made, by username, series name and post slug."""
+
+    users: dict[str, auth.User]
+    moderator: auth.User
+    series: dict[str, Series]
+    posts: dict[str, Post]
+
+
+def seed_posts(*, now: datetime.datetime | None = None) -> Seeded:
     """Create (or update) the demo accounts, series and posts. Safe to run again."""
     now = now or timezone.now()
     User = get_user_model()
     authors_group = Group.objects.get(name="Authors")
     moderators_group = Group.objects.get(name="Moderators")
 
-    users = {}
+    users: dict[str, auth.User] = {}
     for username, display_name, bio in AUTHORS:
         user, created = User.objects.get_or_create(
             username=username, defaults={"is_staff": True, "email": f"{username}@example.org"}
@@ -70,13 +81,13 @@ def seed_posts(*, now: datetime.datetime | None = None) -> dict[str, object]:
         admin.first_name, admin.last_name = "Sam", "Whitfield"
         admin.save()
 
-    series = {}
+    series: dict[str, Series] = {}
     for name, description in SERIES:
         series[name], _ = Series.objects.update_or_create(
             name=name, defaults={"slug": name.lower(), "description": description}
         )
 
-    posts = {}
+    posts: dict[str, Post] = {}
     for spec in POSTS:
         post, _ = Post.objects.update_or_create(
             slug=slugify(spec["title"]),

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -74,6 +75,10 @@ class SeriesQuerySet(models.QuerySet):
         return self.alias(newest=models.Subquery(newest)).filter(newest__isnull=False)
 
 
+# What SeriesQuerySet.as_manager() builds, named so the manager can be typed.
+SeriesManager = models.Manager.from_queryset(SeriesQuerySet)
+
+
 class Series(TagBase):
     """A series of posts, shown as a hashtag (#ResearchSpeak) with a one-line explanation.
 
@@ -92,7 +97,9 @@ class Series(TagBase):
         models.CharField(max_length=100), default=list, blank=True, editable=False
     )
 
-    objects = SeriesQuerySet.as_manager()
+    objects: ClassVar[SeriesManager["Series"]] = SeriesManager()
+    # The name as loaded or last saved: a rename re-slugs (set by from_db and save).
+    _stored_name: str | None
 
     class Meta:
         verbose_name = _("series")

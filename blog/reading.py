@@ -49,7 +49,7 @@ def _query(slug: str, now, post_type: int):
         .annotate(
             series=JSONBAgg(
                 JSONObject(**{name: f"tag__{name}" for name in _SERIES_FIELDS}),
-                order_by=[f"tag__{name}" for name in Series._meta.ordering],
+                order_by=[f"tag__{name}" for name in Series._meta.ordering or ()],
             )
         )
         .values("series")

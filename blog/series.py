@@ -39,7 +39,8 @@ def name_problem(name: str, *, series: Series | None = None) -> str:
     name = clean_series_name(name)
     if not name:
         return _("Give the series a name (a leading # is not needed).")
-    if len(name) > Series._meta.get_field("name").max_length:
+    max_length = Series._meta.get_field("name").max_length
+    if max_length is not None and len(name) > max_length:
         return _("Keep the name under 100 characters.")
     clash = Series.objects.filter(name__iexact=name)
     if series is not None:

@@ -11,6 +11,7 @@ ids went to drafts or deleted posts. ``section`` writes a post page straight to 
 Django's template, each URL cost 0.2-0.4 ms, seconds for a page of 10,000.
 """
 
+import datetime
 from html import escape
 
 from django.conf import settings
@@ -29,8 +30,10 @@ from .models import Post, Series
 
 
 class PagedSitemap(Sitemap):
+    # A property where Django has an attribute: the page size is read at each request, so
+    # a changed setting applies (the stubs' ``limit: int`` does not allow that override).
     @property
-    def limit(self) -> int:
+    def limit(self) -> int:  # type: ignore[override]
         return settings.SITEMAP_PAGE_SIZE
 
 
@@ -49,7 +52,7 @@ class IdRunPaginator:
     @property
     def num_pages(self) -> int:
         first, last = self._ids
-        return 0 if first is None else (last - first) // self.per_page + 1
+        return 0 if first is None or last is None else (last - first) // self.per_page + 1
 
     def id_range(self, page) -> tuple[int, int]:
         """The first id of ``page`` and the first id after it."""
@@ -57,9 +60,10 @@ class IdRunPaginator:
             number = int(page)
         except (TypeError, ValueError):
             raise PageNotAnInteger(page) from None
-        if not 1 <= number <= self.num_pages:
+        first = self._ids[0]
+        if first is None or not 1 <= number <= self.num_pages:
             raise EmptyPage(page)
-        start = self._ids[0] + (number - 1) * self.per_page
+        start = first + (number - 1) * self.per_page
         return start, start + self.per_page
 
 
@@ -73,7 +77,7 @@ class PostSitemap(PagedSitemap):
     def paginator(self):
         return IdRunPaginator(self.items(), self.limit)
 
-    def page_rows(self, page) -> list[tuple[str, object]]:
+    def page_rows(self, page: str | int) -> list[tuple[str, datetime.datetime]]:
         """(slug, updated_at) of the posts on ``page``: what a <url> shows."""
         start, stop = self.paginator.id_range(page)
         posts = self.items().filter(pk__gte=start, pk__lt=stop)

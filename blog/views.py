@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -55,7 +55,7 @@ def _headline_source(field: str):
     return Replace(Replace(field, Value("<"), Value(LESS_THAN)), Value(">"), Value(GREATER_THAN))
 
 
-def highlight(snippet: str) -> str:
+def highlight(snippet: str) -> SafeString:
     escaped = escape(snippet.replace(LESS_THAN, "<").replace(GREATER_THAN, ">"))
     return mark_safe(  # noqa: S308 - escaped above; only our own tags are added
         escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
@@ -140,7 +140,7 @@ SELECT date_trunc('month', latest AT TIME ZONE %(zone)s) FROM months WHERE lates
 def _archive_months() -> list[datetime.datetime]:
     """The first moment of each month with a published post, newest first (as TruncMonth
     gives them: in the current time zone)."""
-    params = {
+    params: dict[str, str | datetime.datetime] = {
         "published": Post.Status.PUBLISHED,
         "now": timezone.now(),
         "zone": timezone.get_current_timezone_name(),
@@ -200,7 +200,7 @@ def _post_detail(request, slug):
         # Nothing of the reader's in the page (no CSRF token): the same bytes for everyone.
         version = pagecache.version(post.pk) if cacheable else None
         html = render_to_string("blog/post_detail.html", {"post": post, "csrf_token": ""}, request)
-        if cacheable:
+        if version is not None:  # cacheable
             tag, body = pagecache.store(post, page=page, html=html, version=version)
             response = pagecache.full_response(tag, body, get_language())
         else:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
+from blog.models import Post
+
 from .identity import account_name
 from .models import Comment
 from .permissions import badge_on_post
@@ -34,7 +36,7 @@ THREADS = {
 }
 
 
-def seed_comments(posts: dict) -> int:
+def seed_comments(posts: dict[str, Post]) -> int:
     """Add the demo threads to posts that have no comments yet; return how many."""
     users = {user.username: user for user in get_user_model().objects.filter(is_staff=True)}
     created = 0
@@ -44,6 +46,7 @@ def seed_comments(posts: dict) -> int:
             continue
         made: dict[str, Comment] = {}
         when = post.published_at
+        assert when is not None  # the demo's posts are published
         for index, (key, parent_key, name, text, quote, status) in enumerate(rows):
             when = when + datetime.timedelta(hours=3 + (index * 7) % 11, minutes=index * 13)
             user = users.get(name)

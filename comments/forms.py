@@ -1,6 +1,8 @@
 """The reader's comment form. The text is checked by ``comments.validation`` (as the
 services check it); rules about posts and parents are in services."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -105,8 +107,9 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         problems = validate_text(
             body=data.get("body", ""),
             name=data.get("author_name", ""),

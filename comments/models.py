@@ -1,5 +1,7 @@
 """Threaded comments (django-mptt) and the revisions that keep every earlier text."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -55,6 +57,10 @@ class CommentQuerySet(TreeQuerySet):
         comment_email_status index). An empty address matches nothing."""
         address = normalise_email(address)
         return self.filter(author_email__iexact=address) if address else self.none()
+
+
+# A named class (the same one from_queryset makes at run time) so the manager can be typed.
+CommentManager = TreeManager.from_queryset(CommentQuerySet)
 
 
 class Comment(MPTTModel):
@@ -155,7 +161,13 @@ class Comment(MPTTModel):
     tree_id = models.PositiveIntegerField(editable=False)
     level = models.PositiveIntegerField(editable=False)
 
-    objects = TreeManager.from_queryset(CommentQuerySet)()
+    objects: ClassVar[CommentManager["Comment"]] = CommentManager()
+    # The body as last rendered (or loaded): save() renders only a changed text.
+    _rendered_body: str | None
+    # What a feed entry shows besides the text, set by comments.feeds.with_labels.
+    label: str
+    answered_label: str
+    quote_shown: bool
 
     class MPTTMeta:
         # No order_insertion_by: inserts happen under a lock in submission order, so

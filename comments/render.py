@@ -3,7 +3,7 @@
 A post page may carry thousands of comments; Django's template engine costs about
 100 µs a comment, an f-string a few. Each comment's text was rendered and sanitised
 when it was written (``body_html``), and what else a reader wrote was escaped once when
-the entries were built (``thread.Entry``'s ``*_html`` fields): here only those, the
+the entries were built (``entry.Entry``'s ``*_html`` fields): here only those, the
 translated words (escaped once per process and language, in ``Words``) and integers are joined.
 """
 

@@ -3,16 +3,20 @@
 Moderators' actions on existing comments live in ``moderation.services``.
 """
 
+import datetime
+import functools
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from blog.models import Post
 from core import pagecache
 from core.dbcopy import copy_objects, insert_object
 
@@ -41,7 +45,7 @@ def hash_ip(ip: str) -> str:
     return salted_hmac("comments.ip", ip).hexdigest()
 
 
-def is_visible_parent(parent: Comment, post) -> bool:
+def is_visible_parent(parent: Comment, post: Post) -> bool:
     """``parent`` is a comment a reader of ``post`` sees (the caller found ``post`` among
     the posts the reader may see): approved, and on this post."""
     return parent.post_id == post.pk and parent.is_visible
@@ -61,10 +65,10 @@ class Submission:
 
 def comment_submit(
     *,
-    post,
+    post: Post,
     submission: Submission,
     parent: Comment | None = None,
-    user=None,
+    user: User | AnonymousUser | None = None,
     ip: str = "",
     user_agent: str = "",
 ) -> Comment:
@@ -144,8 +148,9 @@ def comment_submit(
     return comment
 
 
-def comment_create_as_is(*, post, parent: Comment | None, body: str, status: str,
-                         submitted_at, source: str, **details) -> Comment:  # fmt: skip
+def comment_create_as_is(*, post: Post, parent: Comment | None, body: str, status: str,
+                         submitted_at: datetime.datetime, source: str,
+                         **details: Any) -> Comment:  # fmt: skip
     """Store a comment that already exists elsewhere (demo content, an import), as it is.
 
     No policy and no reader-facing checks: the caller vouches for it, and names where it
@@ -181,15 +186,15 @@ def comment_insert_as_is(*, comment: Comment, source: str) -> Comment:
 
 def comment_as_is(
     *,
-    post,
+    post: Post,
     parent: Comment | None,
     body: str,
     status: str,
-    submitted_at,
+    submitted_at: datetime.datetime,
     author_name: str = "",
     author_email: str = "",
     quote: str = "",
-    user=None,
+    user: User | None = None,
     role: str = "",
     author_url: str = "",
     ip: str = "",
@@ -197,7 +202,7 @@ def comment_as_is(
     ip_hash: str = "",
     status_reasons: list[Reason] | None = None,
     edit_note: str = "",
-    edited_at: datetime | None = None,
+    edited_at: datetime.datetime | None = None,
 ) -> Comment:
     """A comment from elsewhere, cleaned and not yet saved: for the functions here.
 
@@ -271,5 +276,5 @@ def comments_create_as_is(*, comments: list[Comment], sources: list[str]) -> lis
     )
     after_insert_many(comments=comments, sources=sources)
     for post_id in {comment.post_id for comment in comments}:
-        transaction.on_commit(lambda post_id=post_id: pagecache.bump(post_id))
+        transaction.on_commit(functools.partial(pagecache.bump, post_id))
     return comments

@@ -110,7 +110,8 @@ def _matches(text: str):
 
 def _linkify_paragraph(text: str) -> str:
     """Escape ``text`` and turn the URLs in it into links."""
-    out, position = [], 0
+    out: list[str] = []
+    position = 0
     for start, end, match in _matches(text):
         if not match.url.lower().startswith(("http://", "https://", "mailto:")):
             continue

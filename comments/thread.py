@@ -8,6 +8,7 @@ and reply counts are computed here, in one pass over the post's comments in tree
 import datetime
 import functools
 import math
+from collections.abc import Set
 from dataclasses import dataclass
 from html import escape  # the stdlib one: Django's wraps it for lazy strings, at a cost
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from django.utils.translation import gettext
 from core.prepared import Prepared, model_columns
 
 from .citations import link_citations
+from .entry import COLUMNS, Entry
 from .labels import label_anonymous, label_of, labels_for_post  # noqa: F401 - re-exported
 from .models import Comment
 from .own_edit import mark_changeable
@@ -31,14 +33,6 @@ SESSION_KEY = "comments.mine"  # the signing salt of the own-comments cookie
 # A writer sees their own comment "awaiting moderation" while it is held, and also when
 # the policy filed it as spam: a spammer must not learn they were caught.
 OWN_SHOWN = (Comment.Status.PENDING, Comment.Status.SPAM)
-
-# What the query reads of each comment, by name: model fields, and the annotations of
-# build() (``*_ts``: seconds since the epoch, as floats; the answered comment's text).
-COLUMNS = (
-    "id", "parent_id", "reply_to_id", "tree_id", "level", "author_name", "role", "body_html",
-    "quote", "status", "edit_note", "label_minute", "label_number", "user_id",
-    "submitted_ts", "edited_ts", "writer_edited_ts", "quoted_text",
-)  # fmt: skip
 
 
 def _epoch(field: str) -> Func:
@@ -77,41 +71,6 @@ def newest_first() -> bool:
 
 def visual_depth_cap() -> int:
     return settings.COMMENTS_MAX_VISUAL_DEPTH
-
-
-class Entry:
-    """One comment as the page shows it: the row's columns (COLUMNS) plus what the page
-    works out.
-
-    Everything a reader wrote is escaped once, here, into the ``*_html`` fields
-    (``name_html``, ``quote_html``, ``note_html``, ``refusal_html``; ``body_html`` was
-    sanitised when it was written); ``render.render_entry`` interpolates only those,
-    translated words it escaped itself, and numbers.
-    """
-
-    __slots__ = (
-        *COLUMNS, "shown", "placeholder", "own_pending", "reply_count", "reply_to",
-        "iso_time", "local_time_html", "edited_iso", "edited_local_html", "quote_outdated",
-        "indent", "show_in_reply_to", "quote_removed", "label", "name_html", "quote_html",
-        "note_html", "own_refused", "refusal_reason", "refusal_html", "answered",
-        "edit_until_ts", "edit_until_html", "writer_edited_iso", "writer_edited_local_html",
-        "quote_changed",
-    )  # fmt: skip
-
-    def __init__(self, row: tuple):
-        for name, value in zip(COLUMNS, row, strict=True):
-            setattr(self, name, value)
-        self.shown = self.placeholder = self.own_pending = self.own_refused = False
-        self.quote_removed = self.quote_changed = self.answered = False
-        self.edit_until_ts = None
-        self.refusal_reason = self.refusal_html = self.name_html = ""
-        self.reply_count = 0  # shown replies below it, at any depth
-        self.reply_to = None
-        self.label = self.author_name  # anonymous ones get theirs in labels.label_anonymous()
-
-    @property
-    def is_visible(self) -> bool:
-        return self.status == Comment.Status.APPROVED
 
 
 @dataclass
@@ -158,7 +117,7 @@ def remember_own(request, response, comment: Comment) -> None:
     )  # fmt: skip
 
 
-def build(post, *, mine: set[int] = frozenset()) -> tuple[int, list[Entry]]:
+def build(post, *, mine: Set[int] = frozenset()) -> tuple[int, list[Entry]]:
     """All shown entries of ``post`` in tree order, and the approved-comment count."""
     entries = [Entry(row) for row in _ROWS.rows(post_id=post.pk)]
     by_id = {entry.id: entry for entry in entries}
@@ -230,7 +189,7 @@ def _localise(entries: list[Entry]) -> None:
     months = [""] + [str(MONTHS_3[number]).capitalize() for number in range(1, 13)]
     cap = visual_depth_cap()
 
-    def local(seconds: float):
+    def local(seconds: float) -> tuple[str, str]:
         moment = datetime.datetime.fromtimestamp(seconds, zone)
         return (
             moment.isoformat(timespec="seconds"),
@@ -272,7 +231,7 @@ def roots_in_order(entries: list[Entry]) -> list[Entry]:
 
 
 def discussion_for(
-    post, *, page: int = 1, mine: set[int] = frozenset(), viewer_id: int | None = None
+    post, *, page: int = 1, mine: Set[int] = frozenset(), viewer_id: int | None = None
 ) -> Discussion:
     """One page of the discussion for a reader: ``mine``, the ids in their signed cookie;
     ``viewer_id``, their account's id if signed in (their comments they may correct)."""
@@ -306,7 +265,7 @@ def page_count(post, request=None) -> int:
     return max(1, math.ceil(threads / threads_per_page()))
 
 
-def page_of(comment: Comment, *, mine: set[int] = frozenset()) -> int | None:
+def page_of(comment: Comment, *, mine: Set[int] = frozenset()) -> int | None:
     """Which page of its post's discussion shows ``comment``; None if it is not shown.
 
     Two small queries rather than building the whole discussion: a thread is on the page

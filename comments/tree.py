@@ -86,6 +86,7 @@ def insert(comment: Comment, *, stamp_time: bool = True) -> Comment:
         comment.tree_id, comment.lft, comment.rght, comment.level = tree_id, 1, 2, 0
     else:
         parent = comment.parent
+        assert parent is not None  # parent_id is set
         _lock_thread(parent.tree_id, label_post=comment.post_id)
         _stamp(comment, stamp_time)
         # Under the lock, so this statement's snapshot holds every earlier writer's rows.
@@ -249,6 +250,7 @@ def _number_threads(comments: list[Comment], ids: list[int], tree_id: int) -> No
 def ancestor_at_level(comment: Comment, level: int) -> Comment:
     """Walk up the parent links, which never change (unlike lft/rght under other writers)."""
     while comment.level > level:
+        assert comment.parent_id is not None  # below the top level
         comment = Comment.objects.get(pk=comment.parent_id)
     return comment
 
@@ -359,7 +361,7 @@ def _renumber(tree_id: int) -> None:
     updates = []
     counter = 1
     stack = [(root, 0, False) for root in reversed(roots)]
-    left = {}
+    left: dict[int, tuple[int, int]] = {}  # pk: (lft, level)
     while stack:
         pk, level, done = stack.pop()
         if done:

@@ -12,19 +12,32 @@
   needs Redis 7.4 and Debian ships 7.0.
 """
 
+from __future__ import annotations  # redis is imported for the type checker only
+
 import contextlib
 import os
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache.backends import redis as django_redis
 
+if TYPE_CHECKING:  # as Django's backend, import redis only where a Redis cache is made
+    from redis import Redis
+    from redis.client import PubSub
+    from redis.connection import ConnectionPool
+
 
 class RedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
+    # Django's, which its stubs leave out: the client class, and the pool for a read or write.
+    _client: Callable[..., Redis]
+    _get_connection_pool: Callable[[bool], ConnectionPool]
 
-    def get_client(self, key=None, *, write=False):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Redis] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Redis:
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))  # pools live as long as this object
         if client is None:
@@ -41,11 +54,11 @@ class Subscription:
     so every read made after ``pending()`` returned is ordered after the subscription.
     """
 
-    def __init__(self, client, channel: str):
+    def __init__(self, client: Redis, channel: str) -> None:
         self._client = client
         self._channel = channel
-        self._pubsub = None
-        self._pid = None
+        self._pubsub: PubSub | None = None
+        self._pid: int | None = None
         self._reconnected = False
         self._lock = threading.Lock()
 
@@ -74,21 +87,26 @@ class Subscription:
 
     def _subscribe(self) -> None:
         # After a fork the parent's connection must not be shared: open a new one.
-        self._pubsub = self._client.pubsub()
-        self._pubsub.subscribe(self._channel)
-        confirmed = self._pubsub.get_message(timeout=5)
+        self._pubsub = pubsub = self._client.pubsub()
+        pubsub.subscribe(self._channel)
+        confirmed = pubsub.get_message(timeout=5)
         if not confirmed or confirmed["type"] != "subscribe":
             raise ConnectionError(f"Redis did not confirm the subscription to {self._channel}")
         self._pid = os.getpid()
         self._reconnected = False
-        self._pubsub.connection.register_connect_callback(self._on_reconnect)
+        assert pubsub.connection is not None  # subscribing opened it
+        pubsub.connection.register_connect_callback(self._on_reconnect)
 
-    def _on_reconnect(self, connection) -> None:
+    def _on_reconnect(self, connection: object) -> None:
         self._reconnected = True
 
 
 class RedisCache(django_redis.RedisCache):
-    def __init__(self, server, params):
+    # Django's, which its stubs leave out: the client (a cached property) and the servers.
+    _cache: RedisCacheClient
+    _servers: list[str]
+
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
         self._subscriptions: dict[str, Subscription] = {}

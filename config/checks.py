@@ -69,7 +69,7 @@ def worker_count(argv: list[str] | None = None) -> int | None:
 
 
 def refusals() -> list[checks.CheckMessage]:
-    found = []
+    found: list[checks.CheckMessage] = []
     backend = mail_backend()
     if backend in NOWHERE_MAIL:
         found.append(
@@ -109,7 +109,7 @@ def refusals() -> list[checks.CheckMessage]:
 
 
 def warnings() -> list[checks.CheckMessage]:
-    found = []
+    found: list[checks.CheckMessage] = []
     if not settings.ADMINS and not getattr(settings, "ERROR_TRACKER_DSN", ""):
         found.append(
             checks.Warning(

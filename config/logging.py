@@ -17,6 +17,7 @@ import re
 import time
 import uuid
 from email.utils import parseaddr
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 
@@ -33,13 +34,20 @@ def request_id_of(request: HttpRequest) -> str:
     return given if REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
+class IdentifiedRequest(HttpRequest):
+    """A request as RequestIdMiddleware leaves it (a type only: requests stay HttpRequest)."""
+
+    request_id: str
+
+
 class RequestIdMiddleware:
     """Gives each request an id (the proxy's, or a new one) and returns it in X-Request-ID."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, http_request: HttpRequest) -> HttpResponse:
+        request = cast(IdentifiedRequest, http_request)  # it gets its id here
         request.request_id = request_id_of(request)
         token = _request.set(request)
         try:
@@ -72,10 +80,8 @@ class OneLineFilter(logging.Filter):
 
 
 class UTCFormatter(logging.Formatter):
-    converter = time.gmtime
-
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created))
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
         return f"{stamp}.{int(record.msecs):03d}Z"
 
 

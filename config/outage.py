@@ -67,9 +67,13 @@ def answer(request: HttpRequest, error: BaseException) -> HttpResponse:
     logger.warning("database unavailable for %s %s: %s", request.method, request.path, error)
     match = getattr(request, "resolver_match", None)
     handler = getattr(match.func, "database_down", None) if match else None
-    context = handler(request, *match.args, **match.kwargs) if handler is not None else None
+    context = (
+        handler(request, *match.args, **match.kwargs)
+        if match is not None and handler is not None
+        else None
+    )
     response = outage_page(request, context)
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's; stubs omit it
     return response
 
 

@@ -14,10 +14,12 @@ Django logs queries (``DEBUG``, ``CaptureQueriesContext``), so query budgets cou
 """
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
+from typing import cast
 
 from django.db import connection, models
+from django.db.models.fields.mixins import FieldCacheMixin
 from psycopg.types.json import Jsonb
 
 
@@ -82,7 +84,7 @@ def _plan(model: type[models.Model], with_pk: bool) -> tuple[list[str], list]:
     return columns, readers
 
 
-def _reader(field: models.Field):
+def _reader(field: models.Field) -> Callable[[models.Model], object]:
     attname = field.attname
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return lambda obj: field.pre_save(obj, add=True)
@@ -91,9 +93,9 @@ def _reader(field: models.Field):
     if field.is_relation:
         # As ``bulk_create`` does: a related object saved after it was assigned (a parent
         # numbered in the same batch) gives its id now.
-        cache_name = field.cache_name
+        cache_name = cast(FieldCacheMixin, field).cache_name  # a ForeignKey, a OneToOneField
 
-        def related_id(obj):
+        def related_id(obj: models.Model) -> object:
             value = getattr(obj, attname)
             if value is None:
                 related = obj._state.fields_cache.get(cache_name)

@@ -1,6 +1,9 @@
 """The response headers Django does not set by itself, set once for every response."""
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 
 class SecurityHeadersMiddleware:
@@ -10,10 +13,10 @@ class SecurityHeadersMiddleware:
     of unreadable requests, so those carry them too: no other code sets these headers.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         # The admin's widgets use inline scripts and styles; it is staff-only, behind login.
         if not request.path.startswith("/admin/"):

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 
+from config.cache import RedisCache, Subscription
+
 CHANNEL = "colloquy:post-changed"
 
 
@@ -35,7 +37,7 @@ class Copy:
 
 
 class LocalPages:
-    def __init__(self, subscription, *, max_bytes: int, max_seconds: float):
+    def __init__(self, subscription: Subscription, *, max_bytes: int, max_seconds: float) -> None:
         self._subscription = subscription
         self._max_bytes = max_bytes
         self._max_seconds = max_seconds
@@ -100,7 +102,7 @@ _kept: dict[tuple, LocalPages] = {}
 def local_pages() -> LocalPages | None:
     """This process's copies for the default cache, or None where there are none to keep."""
     cache = caches["default"]
-    if not settings.PAGE_CACHE_LOCAL_BYTES or not hasattr(cache, "subscription"):
+    if not settings.PAGE_CACHE_LOCAL_BYTES or not isinstance(cache, RedisCache):
         return None
     key = (cache._servers[0], cache.key_prefix, settings.PAGE_CACHE_LOCAL_BYTES)
     found = _kept.get(key)

@@ -80,7 +80,9 @@ def _row(mail: Outgoing, now: datetime.datetime) -> OutboxMail:
     )
 
 
-def enqueue(*, to: str, subject: str, body: str, kind: str, headers=None) -> OutboxMail:
+def enqueue(
+    *, to: str, subject: str, body: str, kind: str, headers: dict[str, str] | None = None
+) -> OutboxMail:
     """Queue one mail, in the caller's transaction; the worker sends it after the commit."""
     row = _row(Outgoing(to, subject, body, kind, headers), timezone.now())
     row.save(force_insert=True)

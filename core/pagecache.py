@@ -24,15 +24,17 @@ unpublished or deleted) withdraws every copy made before it (``bump(withdraw=Tru
 an outage never undoes a moderator's decision.
 """
 
+import datetime
 import re
 import time
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import (
@@ -109,18 +111,18 @@ def _own_cookies() -> tuple[str, ...]:
     )
 
 
-def anonymous(request) -> bool:
+def anonymous(request: HttpRequest) -> bool:
     """A reader whose page holds nothing of their own: the same bytes for everyone."""
     return request.method in ("GET", "HEAD") and not any(
         name in request.COOKIES for name in _own_cookies()
     )
 
 
-def cacheable(request) -> bool:
+def cacheable(request: HttpRequest) -> bool:
     return anonymous(request) and _seconds() > 0
 
 
-def version(post_id: int):
+def version(post_id: int) -> int:
     """The post's current version: read it before rendering, and store the page under it.
 
     A version lost from the cache starts again from the clock, never from an old value a
@@ -132,7 +134,7 @@ def version(post_id: int):
     return found
 
 
-def etag(post_id: int, version, page: int, language: str) -> str:
+def etag(post_id: int, version: int, page: int, language: str) -> str:
     return f'"{post_id}-{version}-{page}-{language}"'
 
 
@@ -202,7 +204,18 @@ def _post_id(slug: str) -> int | None:
     return post_id
 
 
-def store(post, *, page: int, html: str, version) -> tuple[str, bytes]:
+class CachedPost(Protocol):
+    """What the page cache reads of a post (a ``blog.models.Post``: core imports no app)."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def comments_close_at(self) -> datetime.datetime | None: ...
+
+
+def store(post: CachedPost, *, page: int, html: str, version: int) -> tuple[str, bytes]:
     """Keep the page, encoded once, under the version read before it was rendered (a
     change during the render makes it a miss); returns its ETag and bytes."""
     body = html.encode()
@@ -260,7 +273,7 @@ def stale_response(body: bytes, language: str) -> HttpResponse:
     return response
 
 
-def make_public(response) -> None:
+def make_public(response: HttpResponseBase) -> None:
     """Any cache may keep it for PAGE_CACHE_S_MAXAGE seconds, then serve it stale while it
     revalidates; browsers revalidate every time (a new comment should show on reload)."""
     patch_cache_control(
@@ -272,11 +285,11 @@ def make_public(response) -> None:
     )
 
 
-def make_private(response) -> None:
+def make_private(response: HttpResponseBase) -> None:
     patch_cache_control(response, private=True, no_cache=True)
 
 
-def matches(request, tag: str) -> bool:
+def matches(request: HttpRequest, tag: str) -> bool:
     wanted = request.META.get("HTTP_IF_NONE_MATCH", "")
     return bool(wanted) and (wanted.strip() == "*" or tag in (t.strip() for t in wanted.split(",")))
 
@@ -297,27 +310,31 @@ def full_response(tag: str, body: bytes, language: str) -> HttpResponse:
     return response
 
 
-def public_when_anonymous(view):
+def public_when_anonymous(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """For pages that hold nothing of the reader's (lists, archives, feeds): public with an
     ETag of the content for anonymous readers, answered 304 when it still matches (after
     rendering: these are cheap); private for signed-in users."""
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
-        if response.status_code != 200 or response.streaming:
+        # A streaming response (not an HttpResponse) has no content to tag: passed through.
+        if response.status_code != 200 or not isinstance(response, HttpResponse):
             return response
         if not anonymous(request) or response.cookies:
             make_private(response)
             return response
         make_public(response)
         set_response_etag(response)
-        return get_conditional_response(request, etag=response.headers["ETag"], response=response)
+        answer = get_conditional_response(request, etag=response.headers["ETag"], response=response)
+        return answer if answer is not None else response  # never None when given one
 
     return wrapped
 
 
-def _allowed_host(request) -> bool:
+def _allowed_host(request: HttpRequest) -> bool:
     """Django's own Host check (ALLOWED_HOSTS), which this early path would otherwise skip:
     a bad Host goes on to the stack, which answers it 400 as it answers every page."""
     try:
@@ -337,9 +354,9 @@ class PageCacheMiddleware:
     registers (``count_hits_with``).
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
-        self._pattern = None
+        self._pattern: re.Pattern[str] | None = None
 
     def _slug(self, path: str) -> str | None:
         if self._pattern is None:
@@ -348,17 +365,18 @@ class PageCacheMiddleware:
         found = self._pattern.match(path)
         return found.group(1) if found else None
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         slug = self._slug(request.path_info) if cacheable(request) else None
         if slug is None or not _allowed_host(request):
             return self.get_response(request)
         response = self._early(request, slug)
         return response if response is not None else self.get_response(request)
 
-    def _early(self, request, slug: str):
+    def _early(self, request: HttpRequest, slug: str) -> HttpResponse | None:
         page = comment_page_number(request)
         language = get_language_from_request(request)
         wanted = request.META.get("HTTP_IF_NONE_MATCH")
+        response: HttpResponse
         if wanted and (post_id := still_valid(slug, page=page, language=language, tag=wanted)):
             response = not_modified(wanted)
         elif hit := lookup(slug, page=page, language=language):

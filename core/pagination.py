@@ -10,7 +10,11 @@ to know that there is an older page, not how many. Near the end of a list the co
 the end, and the pager says "Page N of M"; before it, "Page N" with Newer and Older links.
 """
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 # How many pages past the one shown a list of posts is counted.
@@ -19,7 +23,7 @@ PAGES_AHEAD = 4
 LAST_NUMBER = 10**9
 
 
-def comment_page_number(request) -> int:
+def comment_page_number(request: HttpRequest) -> int:
     """The ``cpage`` the discussion under a post is showing (1 when absent or bad)."""
     try:
         return max(1, int(request.GET.get("cpage", 1)))
@@ -33,7 +37,9 @@ class AheadPaginator(Paginator):
     quickly as a list of fifty. ``total_known`` says whether it reached the end; with
     ``number=None`` every row is counted."""
 
-    def __init__(self, object_list, per_page, *, number: int | None):
+    object_list: QuerySet[Any]  # a QuerySet: the capped count runs in the database
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, number: int | None) -> None:
         super().__init__(object_list, per_page)
         # One row more than the pages need: "exactly that many" differs from "more".
         self.counted_to = None if number is None else (number + PAGES_AHEAD) * per_page + 1
@@ -49,7 +55,9 @@ class AheadPaginator(Paginator):
         return self.counted_to is None or self.count < self.counted_to
 
 
-def list_page(request, queryset, per_page: int, *, count_all: bool = False) -> Page:
+def list_page(
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int, *, count_all: bool = False
+) -> Page:
     """The page of ``queryset`` that ``?page=`` asks for (the first for a bad number, the
     last for one past the end). ``count_all``: count every row (for a list that is short
     by construction and says how long it is, such as search's)."""

@@ -13,13 +13,17 @@ each distinct from every other value in it (checked when compiled).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import GeneratedField, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import GeneratedField, Model, QuerySet
+
+_M = TypeVar("_M", bound=Model)
 
 
-def model_columns(model, prefix: str = "") -> list[str]:
+def model_columns(model: type[Model], prefix: str = "") -> list[str]:
     """``model``'s stored columns in its own field order, for ``values_list`` (and for
     ``Prepared.instances``), without the generated ones (search vectors: for no page)."""
     return [
@@ -30,12 +34,12 @@ def model_columns(model, prefix: str = "") -> list[str]:
 
 
 class Prepared:
-    def __init__(self, build: Callable[..., QuerySet], **stand_ins):
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], **stand_ins: Any) -> None:
         self._build = build
         self._stand_ins = stand_ins
         self._compiled: dict[str, _Compiled] = {}  # by database alias
 
-    def rows(self, *, using: str = "default", **values) -> list[tuple]:
+    def rows(self, *, using: str = "default", **values: Any) -> list[tuple]:
         """The rows, as ``values_list`` would give them, for these values."""
         compiled = self._compiled.get(using)
         if compiled is None:
@@ -52,7 +56,7 @@ class Prepared:
             rows = [_converted(row, compiled.converters, connection) for row in rows]
         return rows
 
-    def instances(self, model, *, using: str = "default", **values) -> list:
+    def instances(self, model: type[_M], *, using: str = "default", **values: Any) -> list[_M]:
         """The rows as ``model`` instances, as the ORM makes them (``from_db``), when the
         query's columns are ``model_columns(model)``: the ones left out stay deferred."""
         rows = self.rows(using=using, **values)
@@ -68,13 +72,14 @@ class Prepared:
             raise ImproperlyConfigured(f"Stand-ins not among the query's parameters: {missing}")
         query = queryset.query
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        if not queryset._fields or list(queryset._fields) != names:
+        fields = queryset._fields  # type: ignore[attr-defined]  # Django's; stubs omit it
+        if not fields or list(fields) != names:
             raise ImproperlyConfigured("Prepared needs values_list() naming every column in order")
         selected = [expression for expression, _sql, _alias in compiler.select]
         converters = sorted(compiler.get_converters(selected).items())
         return _Compiled(sql, list(params), slots, names, converters)
 
-    def _slot(self, param) -> str | None:
+    def _slot(self, param: object) -> str | None:
         found = [
             name
             for name, stand_in in self._stand_ins.items()
@@ -97,7 +102,11 @@ class _Compiled:
     converters: list[tuple[int, tuple[list, object]]]
 
 
-def _converted(row: tuple, converters, connection) -> tuple:
+def _converted(
+    row: tuple,
+    converters: list[tuple[int, tuple[list, object]]],
+    connection: BaseDatabaseWrapper,
+) -> tuple:
     values = list(row)
     for position, (functions, expression) in converters:
         value = values[position]

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import FrameType
 
 from django.db import close_old_connections, connection
 
@@ -78,7 +79,7 @@ def stop_on_signals() -> threading.Event:
     """An event set by SIGTERM or SIGINT (the main thread's handlers)."""
     stop = threading.Event()
 
-    def handle(signum, frame) -> None:
+    def handle(signum: int, frame: FrameType | None) -> None:
         logger.info("worker stopping (signal %s)", signum)
         stop.set()
 

@@ -63,7 +63,7 @@ class ModerationEvent(models.Model):
 
     @property
     def actor_label(self) -> str:
-        if self.actor_id:
+        if self.actor is not None:  # no query without an actor_id
             return self.actor.get_username()
         # A writer's own correction without an account: proven by their cookie.
         if self.action in (self.Action.WRITER_EDITED, self.Action.WITHDRAWN):

@@ -70,13 +70,19 @@ def assess(*, comment: Comment, honeypot: str = "") -> Assessment:
     if model is not None:
         known = writer.approved_comment if writer else None
         learned = spam_filter.verdict(comment, rules, known_email=known, model=model)
-    if learned is not None and learned.status == Comment.Status.SPAM:
+    if learned is not None and learned.status == Comment.Status.SPAM and learned.reason:
         return LearnedAssessment(Comment.Status.SPAM, [learned.reason], writer=writer,
                                  spam=learned)  # fmt: skip
 
-    reasons = list(held) + ([learned.reason] if learned is not None and learned.status else [])
+    # A verdict has a reason exactly when it has a status (spam_filter.verdict).
+    reasons = list(held) + ([learned.reason] if learned is not None and learned.reason else [])
     reasons += _link_reasons(comment, rules)
-    if rules.hold_first_comment and (unproven := _unproven_writer(comment, writer)):
+    # ``writer`` is read whenever the first-comment rule is on.
+    if (
+        rules.hold_first_comment
+        and writer is not None
+        and (unproven := _unproven_writer(comment, writer))
+    ):
         reasons.append(unproven)
     status = Comment.Status.PENDING if reasons else Comment.Status.APPROVED
     return LearnedAssessment(status, reasons, writer=writer, spam=learned)
@@ -114,12 +120,11 @@ def assess_text(*, comment: Comment) -> Assessment:
     if spam:
         return Assessment(Comment.Status.SPAM, spam)
     learned = spam_filter.verdict(comment, rules)
-    if learned is not None and learned.status == Comment.Status.SPAM:
+    if learned is not None and learned.status == Comment.Status.SPAM and learned.reason:
         return Assessment(Comment.Status.SPAM, [learned.reason])
-    reasons = list(held) + ([learned.reason] if learned is not None else [])
-    links = count_links(comment.body)
-    if links > rules.max_links:
-        reasons.append(ngettext("%(count)d link", "%(count)d links", links) % {"count": links})
+    reasons = list(held) + ([learned.reason] if learned is not None and learned.reason else [])
+    # As data, like every other reason (it was a sentence here, which nothing could read).
+    reasons += _link_reasons(comment, rules)
     return Assessment(Comment.Status.PENDING if reasons else Comment.Status.APPROVED, reasons)
 
 
@@ -197,7 +202,8 @@ def _blocked_terms(comment: Comment, terms: list[BlockedTerm]) -> tuple[list[Rea
     """Reasons to spam and reasons to hold, from the blocked words and link domains."""
     text = " ".join([comment.author_name, comment.author_email, comment.body]).lower()
     hosts = set(link_hosts(comment.body))
-    spam, held = [], []
+    spam: list[Reason] = []
+    held: list[Reason] = []
     for term in terms:
         if term.kind == BlockedTerm.Kind.DOMAIN:
             hit = any(host == term.value or host.endswith("." + term.value) for host in hosts)

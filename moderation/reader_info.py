@@ -52,7 +52,7 @@ def explain_hold(reasons: list[Reason]) -> list[str]:
     """The policy's recorded reasons (moderation.policy.assess) as sentences for the writer.
     Which word or domain tripped the watch list is not said."""
     rules = cached_rules()[0]  # the cached row: no query on the posting path
-    plain = {
+    plain: dict[str, str] = {  # by kind
         Kind.NO_EMAIL: _(
             "Comments without an email address wait for a moderator; you can add one next time."
         ),

@@ -235,7 +235,8 @@ def comments_imported(*, comments: list[Comment], sources: list[str]) -> None:
     for source in sources:
         if source not in reasons:
             reasons[source] = _("imported from %(source)s") % {"source": source}
-    columns = [ModerationEvent._meta.get_field(name).column for name in IMPORTED_EVENT_FIELDS]
+    column_of = {field.name: field.column for field in ModerationEvent._meta.concrete_fields}
+    columns = [column_of[name] for name in IMPORTED_EVENT_FIELDS]
     copy_rows(
         ModerationEvent._meta.db_table,
         columns,

@@ -35,7 +35,7 @@ from core.models import NotificationPreference
 from .models import SpamScore
 
 Choice = NotificationPreference.HeldComments
-DIGEST_INTERVALS = {
+DIGEST_INTERVALS: dict[str, datetime.timedelta] = {  # by NotificationPreference choice
     Choice.HOURLY: datetime.timedelta(hours=1),
     Choice.DAILY: datetime.timedelta(days=1),
     Choice.WEEKLY: datetime.timedelta(weeks=1),
@@ -87,13 +87,12 @@ def _footer(choice: str) -> str:
     if choice == Choice.EACH:
         said = _("You get a mail for each comment held on posts you moderate.")
     else:
-        said = _("You get this digest at most %(interval)s.") % {
-            "interval": {
-                Choice.HOURLY: _("every hour"),
-                Choice.DAILY: _("every day"),
-                Choice.WEEKLY: _("every week"),
-            }[choice]
+        intervals: dict[str, str] = {
+            Choice.HOURLY: _("every hour"),
+            Choice.DAILY: _("every day"),
+            Choice.WEEKLY: _("every week"),
         }
+        said = _("You get this digest at most %(interval)s.") % {"interval": intervals[choice]}
     return (
         said
         + " "

@@ -9,6 +9,7 @@ calls these directly.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,7 +54,7 @@ class Transition:
     action: str
     to_status: str
     allowed_from: frozenset[str]
-    reason_required: str = ""
+    reason_required: str | Promise = ""  # a lazily translated message
 
 
 TRANSITIONS = {

@@ -1,5 +1,6 @@
 """What every import command shares: the file, --dry-run, --site, --author, and the report."""
 
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -89,7 +90,7 @@ class ExportCommand(BaseCommand):
     totals) and the totals to report in ``summary``.
     """
 
-    exporter = staticmethod(lambda out, *, slug: {})
+    exporter: Callable[..., dict[str, int]] = staticmethod(lambda out, *, slug: {})
     summary: tuple[tuple[str, str], ...] = ()  # (totals key, label)
 
     def add_arguments(self, parser):

@@ -88,7 +88,8 @@ class CommentRecord:
     parent_id: str  # "" for a top-level comment
     body: str  # plain text
     status: str  # comments.Comment.Status
-    submitted_at: datetime.datetime
+    # None: the export gave no (readable) date; the writer stands the import's time in.
+    submitted_at: datetime.datetime | None
     author_name: str = ""
     author_email: str = ""
     author_url: str = ""

@@ -95,6 +95,7 @@ class CommentStaging:
         for index, record in enumerate(records):
             content = record.digest(with_id=False)
             number = 1
+            staged_id: str | None
             while True:
                 staged_id = wanted[index] if number == 1 else f"{wanted[index]}#{number}"
                 if staged_id not in local:
@@ -108,7 +109,7 @@ class CommentStaging:
             local[staged_id] = content
             record.source_id = staged_id
             rows.append((index, record, content))
-        inserted = set()
+        inserted: set[str] = set()
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
             values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))

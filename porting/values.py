@@ -23,7 +23,8 @@ def wp_date(value: str, tz: datetime.tzinfo) -> datetime.datetime | None:
     usual = _WP_DATE_USUAL.fullmatch(value[:19])
     try:
         if usual:
-            naive = datetime.datetime(*map(int, usual.groups()))  # noqa: DTZ001 - tz below
+            year, month, day, hour, minute, second = map(int, usual.groups())
+            naive = datetime.datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 - tz below
         else:
             naive = datetime.datetime.strptime(value[:19], WP_DATE)
     except ValueError:

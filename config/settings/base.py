@@ -89,6 +89,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # what the address count reads
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_ADDRESS_WINDOW_HOURS = env.int("AXES_ADDRESS_WINDOW_HOURS", default=24)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429  # axes's own default, named where the lockout page reads it
 AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"  # the page, with its wait
 AXES_RESET_ON_SUCCESS = True
 

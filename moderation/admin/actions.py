@@ -1,11 +1,14 @@
 """Bulk actions on comments: each loops over a service, one event per comment."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comments import permissions
+from comments.models import Comment
 
 from .. import services
 
@@ -27,7 +30,14 @@ def run_on_each(request, queryset, action, label: str, **kwargs) -> None:
         messages.warning(request, _("Not changed: %(list)s") % {"list": "; ".join(failed)})
 
 
-class BulkActions:
+# A mixin of a ModelAdmin: the type checker sees the ModelAdmin it is mixed into.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Comment]
+else:
+    _ModelAdmin = object
+
+
+class BulkActions(_ModelAdmin):
     """The comment list's actions, offered to those with comments to act on. Each one
     runs its service on every selected comment."""
 

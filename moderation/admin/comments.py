@@ -230,14 +230,16 @@ class CommentAdmin(BulkActions, MPTTModelAdmin):
             or "—"
         )
 
-    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["restore_revisions"] = list(obj.revisions.values_list("pk", flat=True))
             context["can_erase"] = permissions.can_erase(request.user)
             context["can_save_and_approve"] = obj.status == Status.PENDING and (
                 permissions.can_edit(request.user, obj)
             )
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     # Custom views
 

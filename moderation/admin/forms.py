@@ -1,6 +1,8 @@
 """The comment change form: the text only. It validates with the services' read-only
 checks; ``CommentAdmin.save_model`` saves through the services."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -36,8 +38,9 @@ class CommentEditForm(forms.ModelForm):
         # Browsers send CRLF; compare cleaned text so an untouched comment is unchanged.
         field_classes = {"body": CleanTextField, "quote": CleanTextField}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for field, errors in self._problems(data).items():
             self.add_error(field if field in self.fields else None, errors)
         return data

@@ -9,13 +9,18 @@ to be independent, when nearly every comment with a reason is held. Sorting the 
 costs a few milliseconds however it guesses; the page's rows are then read by their keys.
 """
 
-from django.core.paginator import Paginator
+from typing import Any, cast
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 
 class IdsFirstPaginator(Paginator):
-    def page(self, number):
+    object_list: QuerySet[Any]
+
+    def page(self, number: int | str) -> Page[Any]:
         page = super().page(number)  # its object_list: this page's slice, not yet read
-        ids = list(page.object_list.values_list("pk", flat=True))
+        ids = list(cast(QuerySet[Any], page.object_list).values_list("pk", flat=True))
         rows = self.object_list.in_bulk(ids)
         page.object_list = [rows[pk] for pk in ids if pk in rows]
         return page

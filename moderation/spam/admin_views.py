@@ -18,8 +18,10 @@ figures, whether its filing is paused by the drift guard, and, when the newest t
 was refused, why.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -148,7 +150,14 @@ def not_spam(request: HttpRequest, *, back_to: str) -> HttpResponse:
     return HttpResponseRedirect(back_to)
 
 
-class SpamFilterPolicyAdminMixin:
+# A mixin of a ModelAdmin: the type checker sees the ModelAdmin it is mixed into.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[PolicySettings]
+else:
+    _ModelAdmin = object
+
+
+class SpamFilterPolicyAdminMixin(_ModelAdmin):
     """For ``PolicySettingsAdmin``: ``class PolicySettingsAdmin(SpamFilterPolicyAdminMixin,
     admin.ModelAdmin)``."""
 

@@ -98,7 +98,7 @@ def meta_tokens(sample: Sample) -> list[str]:
 
 def word_tokens(text: str, low: int, high: int) -> list[str]:
     words = _WORD.findall(text.lower())
-    tokens = []
+    tokens: list[str] = []
     for n in range(low, high + 1):
         tokens.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
     return tokens

@@ -70,7 +70,9 @@ def _classifier() -> SGDClassifier:
 def matrix(samples: list[Sample], params: dict | None = None) -> sp.csr_matrix:
     """The samples' feature rows (``features.Featuriser.row``) as one sparse matrix."""
     featuriser = Featuriser(params)
-    indptr, indices, values = [0], [], []
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    values: list[float] = []
     for row in featuriser.rows(samples):
         columns = sorted(row)
         indices.extend(columns)

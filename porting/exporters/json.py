@@ -35,7 +35,7 @@ def _event(event: ModerationEvent) -> dict:
         "id": event.pk,
         "comment_id": event.comment_ref,
         "action": event.action,
-        "actor": event.actor.get_username() if event.actor_id else None,
+        "actor": event.actor.get_username() if event.actor is not None else None,
         "from_status": event.from_status,
         "to_status": event.to_status,
         "reason": event.reason,
@@ -122,7 +122,8 @@ def export_json(out, *, slug: str | None = None) -> dict[str, int]:
         comments = canonical_comments(post)
         ids = [comment.pk for comment in comments]
         uids = identity.uids_for(ImportedItem.Kind.COMMENT, comments)
-        revisions, events = {}, {}
+        revisions: dict[int, list[CommentRevision]] = {}
+        events: dict[int, list[ModerationEvent]] = {}
         for revision in CommentRevision.objects.filter(comment_id__in=ids).select_related(
             "edited_by"
         ):
@@ -130,9 +131,9 @@ def export_json(out, *, slug: str | None = None) -> dict[str, int]:
         for event in ModerationEvent.objects.filter(comment_ref__in=ids).select_related("actor"):
             events.setdefault(event.comment_ref, []).append(event)
         nodes = {c.pk: _comment(c, uids, revisions, events) for c in comments}
-        roots = []
+        roots: list[dict] = []
         for comment in comments:
-            parent = nodes.get(comment.parent_id)
+            parent = None if comment.parent_id is None else nodes.get(comment.parent_id)
             (parent["replies"] if parent else roots).append(nodes[comment.pk])
         data = _post(post, identity.uids_for(ImportedItem.Kind.POST, [post])[post.pk])
         data["comments"] = roots

@@ -33,7 +33,7 @@ from porting.models import ImportedItem
 
 WP_DATE = "%Y-%m-%d %H:%M:%S"
 ZERO_DATE = "0000-00-00 00:00:00"
-APPROVED = {
+APPROVED: dict[str, str] = {  # by Comment.Status
     Comment.Status.APPROVED: "1",
     Comment.Status.PENDING: "0",
     Comment.Status.SPAM: "spam",
@@ -239,7 +239,7 @@ class WXRWriter:
     def _comment(self, comment: Comment, uids: dict[int, str]) -> None:
         w = self.out.write
         local, gmt = wp_dates(comment.submitted_at)
-        parent = self.comment_numbers.get(comment.parent_id, 0)
+        parent = 0 if comment.parent_id is None else self.comment_numbers.get(comment.parent_id, 0)
         user_number = self.author_numbers.get(comment.user_id, 0)
         w("\t\t<wp:comment>\n")
         w(f"\t\t\t<wp:comment_id>{self.comment_numbers[comment.pk]}</wp:comment_id>\n")

@@ -63,7 +63,7 @@ NAMESPACES = xmlstream.Namespaces(
 )
 ROOT = "rss"
 FORMAT_NAME = "a WordPress export (WXR)"
-COMMENT_STATUS = {
+COMMENT_STATUS: dict[str, str] = {  # WordPress's comment_approved: Comment.Status
     "1": Comment.Status.APPROVED,
     "approve": Comment.Status.APPROVED,
     "0": Comment.Status.PENDING,

@@ -156,7 +156,7 @@ def test_a_correction_that_trips_a_hold_rule_goes_back_to_the_queue(client, post
     assert response.status_code == 302
     written.refresh_from_db()
     assert written.status == Comment.Status.PENDING
-    assert describe_all(written.status_reasons) == ["3 links"]
+    assert written.status_reasons == [{"kind": "links", "detail": {"count": 3}}]
     event = ModerationEvent.objects.filter(comment_ref=written.pk).latest("id")
     assert (event.from_status, event.to_status) == ("approved", "pending")
     assert "3 links" in event.reason

@@ -19,6 +19,7 @@ from comments.models import Comment
 from comments.reasons import describe_all
 from moderation import services
 from moderation.models import ModerationEvent, PolicySettings, SpamModel
+from moderation.policy import assess_text
 from moderation.spam import labels, store
 from moderation.spam.features import Featuriser, Sample
 from moderation.spam.jobs import train
@@ -185,6 +186,16 @@ def test_a_low_score_leaves_the_other_rules_in_charge(trained, submit, make):
     make("Earlier comment", email="known@example.org")
     address_confirm(address="known@example.org")
     assert submit(READERLY, author_email="known@example.org").status == "approved"
+
+
+def test_a_writers_correction_the_filter_passes_stays_published(trained, make):
+    # A passing verdict has no reason: it must not hold the correction with an empty one.
+    rules = PolicySettings.current()
+    rules.spam_threshold, rules.hold_threshold = 0.999, 0.999
+    rules.save()
+    corrected = make(READERLY + " (Corrected: every eight weeks.)", status=Comment.Status.APPROVED)
+    assessment = assess_text(comment=corrected)
+    assert (assessment.status, assessment.reasons) == (Comment.Status.APPROVED, [])
 
 
 def test_the_policy_reason_is_shown_in_the_queue(trained, submit, client, superuser):
