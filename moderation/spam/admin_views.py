@@ -18,10 +18,11 @@ figures, whether its filing is paused by the drift guard, and, when the newest t
 was refused, why.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -142,7 +143,8 @@ def not_spam(request: HttpRequest, *, back_to: str) -> HttpResponse:
     if comment is None or not permissions.can_moderate(request.user, comment):
         raise PermissionDenied(_("You may not moderate this comment."))
     try:
-        services.comment_mark_not_spam(comment=comment, actor=request.user)
+        # The admin's views are for signed-in staff only (admin_view).
+        services.comment_mark_not_spam(comment=comment, actor=cast(User, request.user))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

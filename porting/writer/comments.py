@@ -58,7 +58,8 @@ def comment_from_record(record: CommentRecord, *, post: Post, parent: Comment | 
         parent=parent,
         body=record.body,
         status=record.status,
-        submitted_at=record.submitted_at,
+        # Staging gave every record a time (``stage``: the import's, when the export had none).
+        submitted_at=record.submitted_at or timezone.now(),
         author_name=record.author_name,
         author_email=record.author_email,
         author_url=record.author_url,

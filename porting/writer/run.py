@@ -19,7 +19,7 @@ comment) are not brought back.
 
 from collections.abc import Generator
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -55,7 +55,13 @@ Record = (
 )
 
 
-def run_import(fmt: Format, path: Path, *, options: Options, stdout: TextIO) -> Report:
+class Output(Protocol):
+    """Where the progress line goes: a command's stdout, a file, a test's StringIO."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+def run_import(fmt: Format, path: Path, *, options: Options, stdout: Output) -> Report:
     path = Path(path)
     enabled = bool(getattr(stdout, "isatty", lambda: False)())
     total = fmt.count(path) if enabled else 0
