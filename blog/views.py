@@ -181,13 +181,10 @@ def _post_detail(request, slug):
     counted = request.method == "GET" and not is_bot(request)
     cacheable = pagecache.cacheable(request)
     page = comment_page_number(request)
-    if cacheable and (hit := pagecache.lookup(slug, page=page)):
-        post_id, tag, body = hit
-        if counted:
-            viewcount.count(post_id)
-        if pagecache.matches(request, tag):
-            return pagecache.not_modified(tag)
-        return pagecache.full_response(tag, body, get_language())
+    if cacheable and (
+        cached := pagecache.answer_from_cache(request, slug, page=page, language=get_language())
+    ):
+        return cached
     if request.user.is_authenticated:
         post = get_object_or_404(Post.objects.visible_to(request.user).for_listing(), slug=slug)
     elif (post := reading.published_post(slug)) is None:  # the same, in one prepared query

@@ -289,11 +289,6 @@ def make_private(response: HttpResponseBase) -> None:
     patch_cache_control(response, private=True, no_cache=True)
 
 
-def matches(request: HttpRequest, tag: str) -> bool:
-    wanted = request.META.get("HTTP_IF_NONE_MATCH", "")
-    return bool(wanted) and (wanted.strip() == "*" or tag in (t.strip() for t in wanted.split(",")))
-
-
 def not_modified(tag: str) -> HttpResponseNotModified:
     response = HttpResponseNotModified()
     response.headers["ETag"] = tag
@@ -375,16 +370,28 @@ class PageCacheMiddleware:
     def _early(self, request: HttpRequest, slug: str) -> HttpResponse | None:
         page = comment_page_number(request)
         language = get_language_from_request(request)
-        wanted = request.META.get("HTTP_IF_NONE_MATCH")
-        response: HttpResponse
-        if wanted and (post_id := still_valid(slug, page=page, language=language, tag=wanted)):
-            response = not_modified(wanted)
-        elif hit := lookup(slug, page=page, language=language):
-            post_id, tag, body = hit
-            response = full_response(tag, body, language)
-        else:
-            return None
-        if request.method == "GET" and _hit_counter is not None:
-            _hit_counter(request, post_id)
-        patch_vary_headers(response, ("Accept-Language",))
+        response = answer_from_cache(request, slug, page=page, language=language)
+        if response is not None:
+            patch_vary_headers(response, ("Accept-Language",))
         return response
+
+
+def answer_from_cache(
+    request: HttpRequest, slug: str, *, page: int, language: str
+) -> HttpResponse | None:
+    """The cached page for an anonymous reader, or a ``304`` when the copy they hold (their
+    ``If-None-Match``) is still the one the cache holds, counted as a view of the post
+    (``count_hits_with``); None on a miss. ``PageCacheMiddleware`` answers with it before
+    the middleware stack, and the post view when a page was stored meanwhile."""
+    wanted = request.META.get("HTTP_IF_NONE_MATCH")
+    response: HttpResponse
+    if wanted and (post_id := still_valid(slug, page=page, language=language, tag=wanted)):
+        response = not_modified(wanted)
+    elif hit := lookup(slug, page=page, language=language):
+        post_id, tag, body = hit
+        response = full_response(tag, body, language)
+    else:
+        return None
+    if request.method == "GET" and _hit_counter is not None:
+        _hit_counter(request, post_id)
+    return response
