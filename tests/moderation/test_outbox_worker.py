@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from core import outbox
 from core.models import OutboxMail
+from tests.config.test_backup import database_url
 from tests.moderation.test_outbox_smtp import Inbox, MailServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,14 +34,10 @@ def worker_process():
     processes = []
 
     def start(port: int) -> subprocess.Popen:
-        db = connection.settings_dict
         environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-                f"{db['PORT'] or 5432}/{db['NAME']}"
-            ),
+            "DATABASE_URL": database_url(),  # the test database, over a socket or TCP
             "EMAIL_URL": f"smtp://127.0.0.1:{port}",
             "WORKER_MAIL_SECONDS": "0.2",
             "OUTBOX_RETRY_SECONDS": "1",
