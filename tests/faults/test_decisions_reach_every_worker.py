@@ -144,25 +144,6 @@ class Gunicorn:
             self.process.kill()
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory) -> Path:
-    """collectstatic, as the image runs it: production serves hashed names from a manifest."""
-    root = tmp_path_factory.mktemp("static")
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "collectstatic-placeholder",
-        "DATABASE_URL": "postgres://collectstatic@localhost/unused",
-        "STATIC_ROOT": str(root),
-    }
-    result = subprocess.run(  # noqa: S603 - our own command
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
-
-
 @pytest.fixture(scope="module", params=["database", "redis"])
 def backend(request, django_db_setup, django_db_blocker, tmp_path_factory, static_root):
     if request.param == "redis" and not redis_up():

@@ -138,7 +138,7 @@ def request(port: int, method: str, path: str, *, body=None, cookie: str = ""):
 
 
 @pytest.fixture
-def site(settings):
+def site(settings, static_root):
     """Two gunicorn workers that reach PostgreSQL through the proxy and share Redis with
     this process (so a comment written here retires their cached pages)."""
     import redis
@@ -162,6 +162,8 @@ def site(settings):
             "ALLOWED_HOSTS": "localhost",
             "SECURE_SSL_REDIRECT": "false",
             "SITE_URL": "http://localhost",
+            # Production serves hashed static names from collectstatic's manifest.
+            "STATIC_ROOT": str(static_root),
             "EMAIL_URL": "smtp://127.0.0.1:9",  # nothing is mailed here
             "GUNICORN_ACCESS_LOG": "off",  # its output goes to a pipe nobody reads
             "LOG_LEVEL": "ERROR",
