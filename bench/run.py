@@ -397,11 +397,13 @@ def targets(results: dict) -> list[dict]:
 
     cold_q = {size: pages[str(size)]["queries_cold"] for size in sizes}
     warm_q = {size: pages[str(size)]["queries_warm"] for size in sizes}
+    # A page that shows comments reads their texts in one query an empty one does not make.
+    shown_q = {size: count for size, count in cold_q.items() if size}
     target(
-        "queries per post page at most 6, the same at every size",
-        f"cold {sorted(set(cold_q.values()))}, warm {sorted(set(warm_q.values()))}",
+        "queries per post page at most 6, the same at every size with comments",
+        f"cold {cold_q}, warm {sorted(set(warm_q.values()))}",
         max([*cold_q.values(), *warm_q.values()]) <= 6
-        and len(set(cold_q.values())) == 1
+        and len(set(shown_q.values())) <= 1
         and len(set(warm_q.values())) == 1,
     )
     if results["render"]:

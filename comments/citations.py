@@ -8,18 +8,25 @@ script shows the cited comment beside it on hover and focus. Nothing links when 
 citation could mean two comments (1.41 by night and by day, a number-less "Anon 23:42"
 when its first comment is hidden but two later ones are shown) or only a hidden one.
 
-The links are made from what the page has already read (each entry's stored label
-minute and number: ``comments.labels``), so they cost no query; whether a target is
-shown changes with its status, and every status change retires the cached pages.
+The targets come from each comment's stored label minute and number
+(``comments.labels``), in one query made only when a text on the page may cite: the
+published anonymous comments of the minutes cited, not every comment of the post. Whether
+a target is shown changes with its status, and every status change retires the cached
+pages.
 """
 
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
+from django.db.models import F, Q
 from django.urls import reverse
 
+from core.prepared import Prepared
+
 from .labels import entry_minute
+from .models import AnyOf, Comment, EpochSeconds
 
 # "Anon 23:42 (2)", "anonymous 6:45pm", "Anon 1.41", "Anon 6.45 p.m." ...
 _CITATION = re.compile(
@@ -49,17 +56,40 @@ def minutes_meant(hour_text: str, minute_text: str, half: str | None) -> list[in
     return [hour * 60 + minute, (hour + 12) % 24 * 60 + minute]
 
 
+class Target(NamedTuple):
+    """A comment a citation may name: published, anonymous, of the same post."""
+
+    id: int
+    label_minute: int | None
+    label_number: int | None
+    submitted_ts: float
+
+
+def _targets(post_id: int, minutes: list[int]):
+    # A row written around the app may lack its minute: entry_minute() works it out.
+    minute = Q(AnyOf(F("label_minute"), minutes)) | Q(label_minute__isnull=True)
+    return (
+        Comment.objects.for_post(post_id)
+        .filter(minute, status=Comment.Status.APPROVED, author_name="")
+        .annotate(submitted_ts=EpochSeconds(F("submitted_at")))
+        .order_by("tree_id", "lft")
+        .values_list("id", "label_minute", "label_number", "submitted_ts")
+    )
+
+
+_TARGETS = Prepared(_targets, post_id=-7_654_321, minutes=[-7_654_322])
+
+
 class Targets:
     """The comments a citation may name: a post's visible anonymous comments, by label."""
 
-    def __init__(self, entries: Iterable) -> None:
+    def __init__(self, targets: Iterable[Target]) -> None:
         self.by_label: dict[tuple[int, int], list] = defaultdict(list)
         self.by_minute: dict[int, list] = defaultdict(list)
-        for entry in entries:
-            if entry.is_visible and not entry.author_name and not entry.placeholder:
-                minute = entry_minute(entry)
-                self.by_label[(minute, entry.label_number or 1)].append(entry)
-                self.by_minute[minute].append(entry)
+        for target in targets:
+            minute = entry_minute(target)
+            self.by_label[(minute, target.label_number or 1)].append(target)
+            self.by_minute[minute].append(target)
 
     def __bool__(self) -> bool:
         return bool(self.by_minute)
@@ -119,13 +149,31 @@ def link_html(html: str, citing, targets: Targets, on_page: set[int]) -> str:
     return "".join(parts)
 
 
-def link_citations(page_entries: list, all_entries: Iterable) -> None:
+def _minutes_cited(html: str) -> set[int]:
+    return {
+        minute
+        for match in _CITATION.finditer(_TAG.sub(" ", html))
+        for minute in minutes_meant(match["hour"], match["minute"], match["half"])
+    }
+
+
+def link_citations(page_entries: list, post_id: int) -> None:
     """Link the citations in the text of ``page_entries`` (the comments on this page) to
-    the comments of ``all_entries`` (everything the post shows) they name."""
-    targets = Targets(all_entries)
+    the comments of post ``post_id`` they name: one query, only when a text on the page
+    cites a time."""
+    citing = [
+        entry
+        for entry in page_entries
+        if entry.body_html and not entry.placeholder and _MAYBE.search(entry.body_html)
+    ]
+    minutes = set().union(*(_minutes_cited(entry.body_html) for entry in citing))
+    if not minutes:
+        return
+    targets = Targets(
+        Target(*row) for row in _TARGETS.rows(post_id=post_id, minutes=sorted(minutes))
+    )
     if not targets:
         return
     on_page = {entry.id for entry in page_entries}
-    for entry in page_entries:
-        if entry.body_html and not entry.placeholder:
-            entry.body_html = link_html(entry.body_html, entry, targets, on_page)
+    for entry in citing:
+        entry.body_html = link_html(entry.body_html, entry, targets, on_page)

@@ -1,37 +1,33 @@
-"""One comment as the discussion page shows it (``comments.thread`` builds the entries).
+"""One comment as the discussion page works it out (``comments.thread`` builds them).
 
-An entry is the row the page's one query reads (``COLUMNS``) plus what the page works out
-about it, each declared with its type.
+A ``Node`` is one comment of the post as the thread's shape needs it: what the first query
+reads of every comment (``COLUMNS``) plus what ``build`` works out for each. An ``Entry``
+is a comment on the page shown: its node's fields, its texts (``TEXT_COLUMNS``, the second
+query) and what the page shows of it. A post of 5,000 comments makes 5,000 nodes and a
+page of entries: a node is half an entry's size.
 """
 
 from .models import Comment
 
-# What the query reads of each comment, by name: model fields, and the annotations of
-# build() (``*_ts``: seconds since the epoch, as floats; the answered comment's text).
+# What the first query reads of every comment of the post, by name: the thread's shape
+# and what labels, placeholders and reply counts need (model fields, and the annotations
+# of build(): ``*_ts``, seconds since the epoch, as floats). No text: a post with 5,000
+# comments shows a page of them, and reading every body took 5 MiB of a worker's memory.
 COLUMNS = (
-    "id", "parent_id", "reply_to_id", "tree_id", "level", "author_name", "role", "body_html",
-    "quote", "status", "edit_note", "label_minute", "label_number", "user_id",
-    "submitted_ts", "edited_ts", "writer_edited_ts", "quoted_text",
+    "id", "parent_id", "reply_to_id", "tree_id", "level", "author_name", "role", "status",
+    "label_minute", "label_number", "user_id", "submitted_ts", "edited_ts", "writer_edited_ts",
 )  # fmt: skip
+# What the second query reads of the comments on the page only, after the id: the texts
+# (``quoted_text``: the answered comment's current text, for quoting comments).
+TEXT_COLUMNS = ("body_html", "quote", "edit_note", "quoted_text")
 
 
-class Entry:
-    """One comment as the page shows it: the row's columns (COLUMNS) plus what the page
-    works out.
-
-    Everything a reader wrote is escaped once, here, into the ``*_html`` fields
-    (``name_html``, ``quote_html``, ``note_html``, ``refusal_html``; ``body_html`` was
-    sanitised when it was written); ``render.render_entry`` interpolates only those,
-    translated words it escaped itself, and numbers.
-    """
+class Node:
+    """One comment of the post: its place in the thread, and whether the reader sees it."""
 
     __slots__ = (
-        *COLUMNS, "shown", "placeholder", "own_pending", "reply_count", "reply_to",
-        "iso_time", "local_time_html", "edited_iso", "edited_local_html", "quote_outdated",
-        "indent", "show_in_reply_to", "quote_removed", "label", "name_html", "quote_html",
-        "note_html", "own_refused", "refusal_reason", "refusal_html", "answered",
-        "edit_until_ts", "edit_until_html", "writer_edited_iso", "writer_edited_local_html",
-        "quote_changed",
+        *COLUMNS, "shown", "placeholder", "own_pending", "own_refused", "reply_count",
+        "reply_to", "answered", "label",
     )  # fmt: skip
 
     # The row's columns (COLUMNS), set in __init__.
@@ -42,25 +38,66 @@ class Entry:
     level: int
     author_name: str
     role: str
-    body_html: str
-    quote: str
     status: str
-    edit_note: str
     label_minute: int | None
     label_number: int | None
     user_id: int | None
     submitted_ts: float
     edited_ts: float | None
     writer_edited_ts: float | None
-    quoted_text: str | None
-    # What the page works out.
+    # What build() works out.
     shown: bool
     placeholder: bool
     own_pending: bool
     own_refused: bool
     reply_count: int
-    reply_to: "Entry | None"
+    reply_to: "Node | None"
+    answered: bool
     label: str
+
+    def __init__(self, row: tuple, words: dict[str, str] | None = None) -> None:
+        for name, value in zip(COLUMNS, row, strict=True):
+            setattr(self, name, value)
+        if words is not None:
+            # One string for each status, role and name the page repeats, not one a row.
+            self.status = words.setdefault(self.status, self.status)
+            self.role = words.setdefault(self.role, self.role)
+            self.author_name = words.setdefault(self.author_name, self.author_name)
+        self.shown = self.placeholder = self.own_pending = self.own_refused = False
+        self.answered = False
+        self.reply_count = 0  # shown replies below it, at any depth
+        self.reply_to = None
+        self.label = self.author_name  # anonymous ones get theirs in labels.label_anonymous()
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == Comment.Status.APPROVED
+
+
+class Entry(Node):
+    """One comment as the page shows it: its node's fields plus its texts and what the page
+    works out.
+
+    Everything a reader wrote is escaped once, here, into the ``*_html`` fields
+    (``name_html``, ``quote_html``, ``note_html``, ``refusal_html``; ``body_html`` was
+    sanitised when it was written); ``render.render_entry`` interpolates only those,
+    translated words it escaped itself, and numbers.
+    """
+
+    __slots__ = (
+        *TEXT_COLUMNS, "iso_time", "local_time_html", "edited_iso", "edited_local_html",
+        "quote_outdated", "indent", "show_in_reply_to", "quote_removed", "name_html",
+        "quote_html", "note_html", "refusal_reason", "refusal_html", "edit_until_ts",
+        "edit_until_html", "writer_edited_iso", "writer_edited_local_html", "quote_changed",
+    )  # fmt: skip
+
+    # The texts (TEXT_COLUMNS): empty until add_texts().
+    body_html: str
+    quote: str
+    edit_note: str
+    quoted_text: str | None
+    # What the page works out.
+    reply_to: "Entry | None"  # an entry answers an entry
     name_html: str
     quote_html: str
     note_html: str
@@ -69,7 +106,6 @@ class Entry:
     quote_removed: bool
     quote_changed: bool
     quote_outdated: bool
-    answered: bool
     indent: int
     show_in_reply_to: bool
     iso_time: str
@@ -81,17 +117,16 @@ class Entry:
     edit_until_ts: float | None
     edit_until_html: str
 
-    def __init__(self, row: tuple) -> None:
-        for name, value in zip(COLUMNS, row, strict=True):
-            setattr(self, name, value)
-        self.shown = self.placeholder = self.own_pending = self.own_refused = False
-        self.quote_removed = self.quote_changed = self.answered = False
+    def __init__(self, node: Node) -> None:  # noqa: PLW0231 - copies the node instead
+        for name in Node.__slots__:
+            setattr(self, name, getattr(node, name))
+        self.reply_to = None  # thread.entries_for() points it at the answered entry
+        self.body_html = self.quote = self.edit_note = ""
+        self.quoted_text = None
+        self.quote_removed = self.quote_changed = False
         self.edit_until_ts = None
         self.refusal_reason = self.refusal_html = self.name_html = ""
-        self.reply_count = 0  # shown replies below it, at any depth
-        self.reply_to = None
-        self.label = self.author_name  # anonymous ones get theirs in labels.label_anonymous()
 
-    @property
-    def is_visible(self) -> bool:
-        return self.status == Comment.Status.APPROVED
+    def add_texts(self, texts: tuple) -> None:
+        """The texts of a comment on the page: a TEXT_COLUMNS row."""
+        self.body_html, self.quote, self.edit_note, self.quoted_text = texts

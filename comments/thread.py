@@ -1,20 +1,22 @@
-"""What a reader sees of a post's discussion, built from one query.
+"""What a reader sees of a post's discussion, built from two queries: the shape of every
+comment of the post, read a thread at a time and kept for the page's threads only, then
+the texts of the comments on the page shown.
 
 django-mptt's ``get_cached_trees`` promotes a reply whose parent is filtered out to the
 top level, and its descendant counts include every status, so visibility, placeholders
-and reply counts are computed here, in one pass over the post's comments in tree order.
+and reply counts are computed here, in one pass over each thread in tree order.
 """
 
 import datetime
 import functools
 import math
-from collections.abc import Set
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from html import escape  # the stdlib one: Django's wraps it for lazy strings, at a cost
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Func, When
+from django.db.models import Case, Count, F, When
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext
@@ -22,9 +24,9 @@ from django.utils.translation import gettext
 from core.prepared import Prepared, model_columns
 
 from .citations import link_citations
-from .entry import COLUMNS, Entry
+from .entry import COLUMNS, TEXT_COLUMNS, Entry, Node
 from .labels import label_anonymous, label_of, labels_for_post  # noqa: F401 - re-exported
-from .models import Comment
+from .models import AnyOf, Comment, EpochSeconds
 from .own_edit import mark_changeable
 from .policy import refusal_reasons
 from .text import normalise_whitespace
@@ -35,30 +37,54 @@ SESSION_KEY = "comments.mine"  # the signing salt of the own-comments cookie
 OWN_SHOWN = (Comment.Status.PENDING, Comment.Status.SPAM)
 
 
-def _epoch(field: str) -> Func:
-    # Seconds since the epoch as a float: psycopg parses a float far faster than a
-    # timestamptz, and the page formats thousands of them.
-    return Func(F(field), template="EXTRACT(EPOCH FROM %(expressions)s)::float8")
-
-
-def _rows(post_id: int):
-    # The answered comment's current text, for quoting rows only (a join, not a query).
-    quoted_text = Case(When(quote="", then=None), default=F("reply_to__body"))
+def _rows(post_id: int, *, newest: bool):
+    # Threads in the order the page lists them, each thread's comments in tree order.
     return (
         Comment.objects.for_post(post_id)
         .annotate(
-            submitted_ts=_epoch("submitted_at"),
-            edited_ts=_epoch("edited_at"),
-            writer_edited_ts=_epoch("writer_edited_at"),
-            quoted_text=quoted_text,
+            submitted_ts=EpochSeconds(F("submitted_at")),
+            edited_ts=EpochSeconds(F("edited_at")),
+            writer_edited_ts=EpochSeconds(F("writer_edited_at")),
         )
-        .order_by("tree_id", "lft")
+        .order_by("-tree_id" if newest else "tree_id", "lft")
         .values_list(*COLUMNS)
     )
 
 
-# Compiled once per process (core/prepared.py): compiling took ten times its running.
-_ROWS = Prepared(_rows, post_id=-7_654_321)
+def _texts(post_id: int, ids: list[int]):
+    # The answered comment's current text, for quoting rows only (a join, not a query).
+    quoted_text = Case(When(quote="", then=None), default=F("reply_to__body"))
+    return (
+        Comment.objects.for_post(post_id)
+        .filter(AnyOf(F("pk"), ids))
+        .annotate(quoted_text=quoted_text)
+        .order_by()
+        .values_list("id", *TEXT_COLUMNS)
+    )
+
+
+# Compiled once per process and order (core/prepared.py): compiling took ten times its
+# running.
+_ROWS = {
+    newest: Prepared(functools.partial(_rows, newest=newest), post_id=-7_654_321)
+    for newest in (False, True)
+}
+_TEXTS = Prepared(_texts, post_id=-7_654_321, ids=[-7_654_322])
+
+
+def add_texts(post, entries: list[Entry]) -> None:
+    """The texts of ``entries`` (the page's), in one query, and what depends on them: a
+    quote is shown only while its source still shows the quoted words."""
+    ids = [entry.id for entry in entries if not entry.placeholder]
+    if not ids:
+        return
+    by_id = {entry.id: entry for entry in entries}
+    for pk, *texts in _TEXTS.rows(post_id=post.pk, ids=ids):
+        by_id[pk].add_texts(tuple(texts))
+    for entry in entries:
+        if entry.quote:
+            entry.quote_removed = not _quote_still_shown(entry)
+            entry.quote_changed = entry.quote_removed and _changed_by_writer(entry.reply_to)
 
 
 def threads_per_page() -> int:
@@ -117,48 +143,90 @@ def remember_own(request, response, comment: Comment) -> None:
     )  # fmt: skip
 
 
-def build(post, *, mine: Set[int] = frozenset()) -> tuple[int, list[Entry]]:
-    """All shown entries of ``post`` in tree order, and the approved-comment count."""
-    entries = [Entry(row) for row in _ROWS.rows(post_id=post.pk)]
-    by_id = {entry.id: entry for entry in entries}
+def _threads(post, mine: Set[int], *, newest: bool) -> Iterator[tuple[int, list[Node]]]:
+    """Each thread of ``post`` in the order the page lists them: its approved-comment count
+    and its shown comments, in tree order (none: the thread is not listed). One query,
+    read a thread at a time: a post of 5,000 comments never has them all in memory."""
+    words: dict[str, str] = {}
+    thread: list[Node] = []
+    for row in _ROWS[newest].each_row(post_id=post.pk):
+        node = Node(row, words)
+        if thread and node.tree_id != thread[0].tree_id:
+            yield _settle(thread, mine)
+            thread = []
+        thread.append(node)
+    if thread:
+        yield _settle(thread, mine)
+
+
+def _settle(thread: list[Node], mine: Set[int]) -> tuple[int, list[Node]]:
+    """What the reader sees of one thread (its nodes in tree order): the approved count,
+    and the shown nodes with their placeholders, reply counts and answered marks (a
+    comment answers one of its own thread)."""
+    by_id = {node.id: node for node in thread}
     approved = 0
     APPROVED = Comment.Status.APPROVED
     REFUSED = {Comment.Status.REJECTED, Comment.Status.REMOVED}
-    for entry in entries:
-        if entry.status == APPROVED:
-            entry.shown = True
+    for node in thread:
+        if node.status == APPROVED:
+            node.shown = True
             approved += 1
-        elif entry.status in OWN_SHOWN and entry.id in mine:
-            entry.shown = entry.own_pending = True
-        elif entry.status in REFUSED and entry.id in mine:
+        elif node.status in OWN_SHOWN and node.id in mine:
+            node.shown = node.own_pending = True
+        elif node.status in REFUSED and node.id in mine:
             # Its writer learns it was not published, and why; nobody else sees it.
-            entry.shown = entry.own_refused = True
-        if entry.reply_to_id is not None:
-            entry.reply_to = by_id.get(entry.reply_to_id)
-        if entry.status == APPROVED:
+            node.shown = node.own_refused = True
+        if node.reply_to_id is not None:
+            node.reply_to = by_id.get(node.reply_to_id)
+        if node.status == APPROVED:
             # A published reply ends its writer's time to correct what it answers.
-            for answered_id in (entry.reply_to_id, entry.parent_id):
+            for answered_id in (node.reply_to_id, node.parent_id):
                 if answered_id is not None and answered_id in by_id:
                     by_id[answered_id].answered = True
-        if entry.quote:
-            entry.quote_removed = not _quote_still_shown(entry)
-            entry.quote_changed = entry.quote_removed and _changed_by_writer(entry.reply_to)
     # Children follow parents in tree order, so walking backwards settles every child
     # before its parent: a hidden comment with shown replies becomes a placeholder.
-    for entry in reversed(entries):
-        if not entry.shown and entry.reply_count:
-            entry.shown = entry.placeholder = True
-        if entry.parent_id is not None:
-            parent = by_id.get(entry.parent_id)
+    for node in reversed(thread):
+        if not node.shown and node.reply_count:
+            node.shown = node.placeholder = True
+        if node.parent_id is not None:
+            parent = by_id.get(node.parent_id)
             if parent is not None:
-                real = entry.shown and not entry.placeholder
-                parent.reply_count += entry.reply_count + (1 if real else 0)
-    shown = [entry for entry in entries if entry.shown]
-    label_anonymous(shown)
-    anonymous = escape(gettext("Anonymous"))
-    for entry in shown:
-        entry.name_html = escape(entry.label) if entry.label else anonymous
+                real = node.shown and not node.placeholder
+                parent.reply_count += node.reply_count + (1 if real else 0)
+    return approved, [node for node in thread if node.shown]
+
+
+def build(post, *, mine: Set[int] = frozenset()) -> tuple[int, list[Node]]:
+    """Every shown comment of ``post`` in tree order (oldest thread first), and the
+    approved-comment count. The page keeps only its own threads (``discussion_for``)."""
+    approved, shown = 0, []
+    for count, nodes in _threads(post, mine, newest=False):
+        approved += count
+        shown += nodes
     return approved, shown
+
+
+def entries_for(nodes: list[Node]) -> list[Entry]:
+    """The entries of ``nodes`` (a page's), each answering the entry of the comment it
+    answers; one answering a comment off the page (rare: threads answer within themselves)
+    gets an entry of that comment too, for its name."""
+    made = {id(node): Entry(node) for node in nodes}
+    for node in nodes:
+        source = node.reply_to
+        if source is not None:
+            if id(source) not in made:
+                made[id(source)] = Entry(source)
+            made[id(node)].reply_to = made[id(source)]
+    _name(list(made.values()))
+    return [made[id(node)] for node in nodes]
+
+
+def _name(entries: list[Entry]) -> None:
+    """Labels and escaped names: for a page's entries, not every comment of the post."""
+    label_anonymous(entries)
+    anonymous = escape(gettext("Anonymous"))
+    for entry in entries:
+        entry.name_html = escape(entry.label) if entry.label else anonymous
 
 
 def _zone() -> ZoneInfo:
@@ -175,7 +243,7 @@ def _quote_still_shown(entry: Entry) -> bool:
     return normalise_whitespace(entry.quote) in normalise_whitespace(entry.quoted_text)
 
 
-def _changed_by_writer(source: Entry | None) -> bool:
+def _changed_by_writer(source: Node | None) -> bool:
     """The answered comment's text was last changed by its writer, not a moderator."""
     if source is None or not source.is_visible or not source.writer_edited_ts:
         return False
@@ -225,26 +293,24 @@ def _localise(entries: list[Entry]) -> None:
         )
 
 
-def roots_in_order(entries: list[Entry]) -> list[Entry]:
-    roots = [entry for entry in entries if entry.parent_id is None]
-    return list(reversed(roots)) if newest_first() else roots
-
-
 def discussion_for(
     post, *, page: int = 1, mine: Set[int] = frozenset(), viewer_id: int | None = None
 ) -> Discussion:
     """One page of the discussion for a reader: ``mine``, the ids in their signed cookie;
-    ``viewer_id``, their account's id if signed in (their comments they may correct)."""
-    approved, entries = build(post, mine=mine)
-    roots = roots_in_order(entries)
+    ``viewer_id``, their account's id if signed in (their comments they may correct).
+
+    The threads stream past in the page's order; only the page's are kept. A page asked
+    for past the last is the last (read again: the post page redirects such requests)."""
     per_page = threads_per_page()
-    num_pages = max(1, math.ceil(len(roots) / per_page))
-    page = min(max(1, page), num_pages)
-    page_trees = {root.tree_id for root in roots[(page - 1) * per_page : page * per_page]}
-    order = {root.tree_id: index for index, root in enumerate(roots)}
-    shown = [entry for entry in entries if entry.tree_id in page_trees]
-    shown.sort(key=lambda entry: order[entry.tree_id])  # stable: keeps tree order
-    link_citations(shown, entries)
+    page = max(1, page)
+    approved, listed, kept = _page_threads(post, mine, page, per_page)
+    num_pages = max(1, math.ceil(listed / per_page))
+    if page > num_pages:
+        page = num_pages
+        approved, listed, kept = _page_threads(post, mine, page, per_page)
+    shown = entries_for(kept)
+    add_texts(post, shown)
+    link_citations(shown, post.pk)
     mark_changeable(shown, own_ids=mine, viewer_id=viewer_id)
     _localise(shown)
     refused = [entry for entry in shown if entry.own_refused]
@@ -253,7 +319,21 @@ def discussion_for(
         for entry in refused:
             entry.refusal_reason = reasons.get(entry.id, "")
             entry.refusal_html = escape(entry.refusal_reason)
-    return Discussion(approved, shown, page, num_pages, len(roots))
+    return Discussion(approved, shown, page, num_pages, listed)
+
+
+def _page_threads(post, mine: Set[int], page: int, per_page: int) -> tuple[int, int, list[Node]]:
+    """(approved comments, threads listed, the shown nodes of page ``page``'s threads)."""
+    first, last = (page - 1) * per_page, page * per_page
+    approved = listed = 0
+    kept: list[Node] = []
+    for count, nodes in _threads(post, mine, newest=newest_first()):
+        approved += count
+        if nodes:  # a thread is listed when anything in it is shown
+            if first <= listed < last:
+                kept += nodes
+            listed += 1
+    return approved, listed, kept
 
 
 def page_count(post, request=None) -> int:

@@ -11,7 +11,7 @@ field, are converted as it would), and stand-ins that are plain parameters of th
 each distinct from every other value in it (checked when compiled).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -41,6 +41,13 @@ class Prepared:
 
     def rows(self, *, using: str = "default", **values: Any) -> list[tuple]:
         """The rows, as ``values_list`` would give them, for these values."""
+        return list(self.each_row(using=using, **values))
+
+    def each_row(
+        self, *, using: str = "default", chunk: int = 500, **values: Any
+    ) -> Iterator[tuple]:
+        """The rows one by one, made ``chunk`` at a time: a caller that keeps something
+        smaller than each row never holds every row at once."""
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
@@ -51,10 +58,10 @@ class Prepared:
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, actual)
-            rows = cursor.fetchall()
-        if compiled.converters:
-            rows = [_converted(row, compiled.converters, connection) for row in rows]
-        return rows
+            while rows := cursor.fetchmany(chunk):
+                if compiled.converters:
+                    rows = [_converted(row, compiled.converters, connection) for row in rows]
+                yield from rows
 
     def instances(self, model: type[_M], *, using: str = "default", **values: Any) -> list[_M]:
         """The rows as ``model`` instances, as the ORM makes them (``from_db``), when the

@@ -122,14 +122,19 @@ def test_a_citation_of_a_comment_on_another_page_uses_its_permalink(client, make
     assert citations(html, reply) == {"Anon 08:00": cited.pk}
 
 
-def test_citations_keep_the_page_s_query_count(client, make, post, settings):
+def test_citations_cost_one_query_whatever_their_number(client, make, post, settings):
+    """The targets are read once, and only when a text on the page cites a time: the
+    published anonymous comments of the minutes cited, not every comment of the post."""
     settings.COMMENTS_THREADS_PER_PAGE = 10_000
     warm_site_caches(client)
     make_thread(make, 10)
-    before = post_page_queries(client, post)
-    for n in range(20):
+    make("Anonymous readers agree, with no time named.")
+    without = post_page_queries(client, post)
+    make("Anon 13:00 (2) agrees.")
+    one = post_page_queries(client, post)
+    for n in range(1, 20):
         make(f"Anon 13:{n:02d} (2) and Anonymous 1.{n:02d}pm agree.")
-    assert post_page_queries(client, post) == before
+    assert post_page_queries(client, post) == one == without + 1
 
 
 def test_minutes_meant():

@@ -256,12 +256,37 @@ def test_a_row_that_is_not_plain_numbers_is_refused_and_the_filter_stays_off(
     assert comment.status == "pending"  # the existing rules, not an error page
 
 
+def test_weight_positions_out_of_order_are_refused(trained, submit):
+    from array import array
+
+    row = SpamModel.objects.get(pk=trained.pk)
+    positions = array("i")
+    positions.frombytes(bytes(row.weight_index))
+    positions[0], positions[1] = positions[1], positions[0]
+    SpamModel.objects.filter(pk=trained.pk).update(weight_index=positions.tobytes())
+    with pytest.raises(ValueError, match="increasing order"):
+        store.load(SpamModel.objects.get(pk=trained.pk))
+    store.forget()
+    assert submit(SPAMMY, author_email="seller@example.org").status == "pending"
+
+
+def test_a_worker_keeps_only_the_weights_the_model_has(trained):
+    """Not an array of the whole feature space (2 MiB in every web worker): the stored
+    positions and values, looked up by bisection, with the same weight for every column."""
+    model = store.load(trained)
+    dense = model.weights.dense()
+    assert len(model.weights.columns) == len(model.weights.values) < len(dense) // 10
+    assert model.weights.columns.itemsize + model.weights.values.itemsize == 8
+    for column in [*model.weights.columns[:50], 0, 1, len(dense) - 1, *range(1000, 1100)]:
+        assert model.weights[column] == dense[column]
+
+
 def test_scoring_one_comment_gives_the_same_numbers_as_the_training_matrix(trained):
     from moderation.spam.training import matrix
 
     model = store.load(trained)
     samples = [Sample(i.text, i.name, known_email=n % 2 == 0) for n, i in enumerate(corpus(5))]
-    weights = np.frombuffer(model.weights.tobytes(), dtype=np.float32).astype(np.float64)
+    weights = np.frombuffer(model.weights.dense().tobytes(), dtype=np.float32).astype(np.float64)
     batch = matrix(samples) @ weights + model.intercept
     one_by_one = [model.raw_score(sample) for sample in samples]
     assert np.allclose(batch, one_by_one, atol=1e-4)

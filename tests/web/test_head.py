@@ -163,7 +163,7 @@ def test_every_page_has_theme_colours_color_scheme_and_a_touch_icon(client, post
     assert b"".join(response.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_a_post_page_keeps_its_two_queries_with_the_schema_data(client, post, make):
+def test_a_post_page_keeps_its_three_queries_with_the_schema_data(client, post, make):
     make("One.")
     make("Two.", parent=make("Three."))
     client.get(PostFactory(slug="warm-up", author=post.author).get_absolute_url(), **UA)
@@ -172,7 +172,8 @@ def test_a_post_page_keeps_its_two_queries_with_the_schema_data(client, post, ma
         response = client.get(post.get_absolute_url(), **UA)
 
     sql = [q["sql"] for q in queries.captured_queries if "dailyviews" not in q["sql"]]
-    assert len(sql) == 2, sql  # the post; the discussion (read once for head and thread)
+    # The post; the discussion's shape and its page's texts (read once for head and thread).
+    assert len(sql) == 3, sql
     assert schema(head_of(response.text))["commentCount"] == 3
 
 
