@@ -3,10 +3,15 @@
 A ``Node`` is one comment of the post as the thread's shape needs it: what the first query
 reads of every comment (``COLUMNS``) plus what ``build`` works out for each. An ``Entry``
 is a comment on the page shown: its node's fields, its texts (``TEXT_COLUMNS``, the second
-query) and what the page shows of it. A post of 5,000 comments makes 5,000 nodes and a
-page of entries: a node is half an entry's size.
+query) and what the page shows of it. Nodes are made and dropped a thread at a time
+(``thread._threads``); only the page's become entries (``entries_for``).
 """
 
+from html import escape  # the stdlib one: Django's wraps it for lazy strings, at a cost
+
+from django.utils.translation import gettext
+
+from .labels import label_anonymous
 from .models import Comment
 
 # What the first query reads of every comment of the post, by name: the thread's shape
@@ -130,3 +135,26 @@ class Entry(Node):
     def add_texts(self, texts: tuple) -> None:
         """The texts of a comment on the page: a TEXT_COLUMNS row."""
         self.body_html, self.quote, self.edit_note, self.quoted_text = texts
+
+
+def entries_for(nodes: list[Node]) -> list[Entry]:
+    """The entries of ``nodes`` (a page's), each answering the entry of the comment it
+    answers; one answering a comment off the page (rare: threads answer within themselves)
+    gets an entry of that comment too, for its name."""
+    made = {id(node): Entry(node) for node in nodes}
+    for node in nodes:
+        source = node.reply_to
+        if source is not None:
+            if id(source) not in made:
+                made[id(source)] = Entry(source)
+            made[id(node)].reply_to = made[id(source)]
+    _name(list(made.values()))
+    return [made[id(node)] for node in nodes]
+
+
+def _name(entries: list[Entry]) -> None:
+    """Labels and escaped names: for a page's entries, not every comment of the post."""
+    label_anonymous(entries)
+    anonymous = escape(gettext("Anonymous"))
+    for entry in entries:
+        entry.name_html = escape(entry.label) if entry.label else anonymous

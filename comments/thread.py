@@ -19,13 +19,12 @@ from django.conf import settings
 from django.db.models import Case, Count, F, When
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.translation import gettext
 
 from core.prepared import Prepared, model_columns
 
 from .citations import link_citations
-from .entry import COLUMNS, TEXT_COLUMNS, Entry, Node
-from .labels import label_anonymous, label_of, labels_for_post  # noqa: F401 - re-exported
+from .entry import COLUMNS, TEXT_COLUMNS, Entry, Node, entries_for
+from .labels import label_of, labels_for_post  # noqa: F401 - re-exported
 from .models import AnyOf, Comment, EpochSeconds
 from .own_edit import mark_changeable
 from .policy import refusal_reasons
@@ -204,29 +203,6 @@ def build(post, *, mine: Set[int] = frozenset()) -> tuple[int, list[Node]]:
         approved += count
         shown += nodes
     return approved, shown
-
-
-def entries_for(nodes: list[Node]) -> list[Entry]:
-    """The entries of ``nodes`` (a page's), each answering the entry of the comment it
-    answers; one answering a comment off the page (rare: threads answer within themselves)
-    gets an entry of that comment too, for its name."""
-    made = {id(node): Entry(node) for node in nodes}
-    for node in nodes:
-        source = node.reply_to
-        if source is not None:
-            if id(source) not in made:
-                made[id(source)] = Entry(source)
-            made[id(node)].reply_to = made[id(source)]
-    _name(list(made.values()))
-    return [made[id(node)] for node in nodes]
-
-
-def _name(entries: list[Entry]) -> None:
-    """Labels and escaped names: for a page's entries, not every comment of the post."""
-    label_anonymous(entries)
-    anonymous = escape(gettext("Anonymous"))
-    for entry in entries:
-        entry.name_html = escape(entry.label) if entry.label else anonymous
 
 
 def _zone() -> ZoneInfo:
