@@ -36,7 +36,7 @@ from moderation.services import comment_edit, comment_erase, comment_remove
 from tests.config.test_backup import database_url
 from tests.factories import PostFactory, SuperuserFactory
 from tests.faults.test_load import ROOT, free_port
-from tests.services import redis_up
+from tests.services import absent, redis_up
 
 WORKERS = 3
 GETS, CONDITIONAL_GETS, POSTS = 60, 20, 40
@@ -147,7 +147,7 @@ class Gunicorn:
 @pytest.fixture(scope="module", params=["database", "redis"])
 def backend(request, django_db_setup, django_db_blocker, tmp_path_factory, static_root):
     if request.param == "redis" and not redis_up():
-        pytest.skip("no Redis on 127.0.0.1:6379 (CI's machine runs one)")
+        absent("no Redis on 127.0.0.1:6379 (apt-get install redis-server)")
     shared = DATABASE_CACHE if request.param == "database" else REDIS_CACHE
     with django_db_blocker.unblock(), override_settings(CACHES={"default": shared}):
         if request.param == "database":

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from tests.services import absent
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_VERSION = "26.9.27"  # the checker's rules change between releases: pinned
@@ -34,10 +34,10 @@ def vnu_jar() -> Path:
     """The checker's jar, installed with npm if it is not yet; skips only where Java or
     npm is truly absent."""
     if shutil.which("java") is None:
-        pytest.skip("the Nu HTML Checker needs Java (apt-get install default-jre-headless)")
+        absent("the Nu HTML Checker needs Java (apt-get install default-jre-headless)")
     if not _installed():
         if shutil.which("npm") is None:
-            pytest.skip("installing the Nu HTML Checker needs npm (apt-get install npm)")
+            absent("installing the Nu HTML Checker needs npm (apt-get install npm)")
         subprocess.run(
             ["npm", "install", "--no-save", "--no-package-lock", "--ignore-scripts",
              "--no-audit", "--no-fund", f"vnu-jar@{VNU_VERSION}"],
