@@ -4,25 +4,17 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from blog.models import Post, Series
 from tests.factories import PostFactory
+from tests.migrations import latest, migrate
 
 BEFORE = [("blog", "0003_scale_indexes")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_merges_hash_and_case_duplicates_and_frees_the_slugs():
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves = latest()
     first, second, third = PostFactory(), PostFactory(), PostFactory()
     apps = migrate(BEFORE)
     OldSeries = apps.get_model("blog", "Series")

@@ -1,25 +1,17 @@
 """Migration comments 0008 gives the comments already stored the kinds of their reasons."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from comments.models import Comment
 from tests.factories import PostFactory
+from tests.migrations import latest, migrate
 
 BEFORE = [("comments", "0007_comment_ip_hash_index")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_in_the_kinds_of_stored_reasons():
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves = latest()
     post = PostFactory()
     OldComment = migrate(BEFORE).get_model("comments", "Comment")
     stored = {

@@ -5,13 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from comments.models import Comment
 from comments.reasons import Kind, describe, describe_all, reason, spam_score
 from moderation.models import BlockedTerm
 from tests.factories import PostFactory
+from tests.migrations import latest, migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,16 +42,9 @@ def test_words_are_made_when_shown():
     assert spam_score([reason(Kind.FIRST)]) is None
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_turns_stored_sentences_into_data():
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves = latest()
     post = PostFactory()
     OldComment = migrate([("comments", "0010_comment_pending_tree_kinds")]).get_model(
         "comments", "Comment"

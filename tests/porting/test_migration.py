@@ -1,25 +1,16 @@
 """ImportedItem moved from moderation to porting without its table being touched."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from porting.models import ImportedItem
+from tests.migrations import latest, migrate
 
 BEFORE = [("moderation", "0003_importeditem"), ("porting", None)]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    nodes = [(app, name) for app, name in targets if name is not None]
-    return executor.loader.project_state(nodes).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_migrating_from_the_old_layout_keeps_imported_items():
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    leaves = latest()
     old_apps = migrate(BEFORE)
     OldItem = old_apps.get_model("moderation", "ImportedItem")
     OldItem.objects.create(
