@@ -5,10 +5,11 @@ Chromium runs for all of them; each test gets a fresh context (cookies, storage)
 They are skipped only when no `chromium` is on PATH; CI (.ci/run) installs it.
 
 The fixture names (`chromium_browser`, `desktop_page`, `phone_page`, `browser_login`,
-`console_problems`, `roles`, `select_text`) deliberately avoid pytest-playwright's (`browser`,
-`context`, `page`…), so installing that plugin later cannot silently swap them.
+`console_problems`, `roles`, `select_text`, `post`) deliberately avoid pytest-playwright's
+(`browser`, `context`, `page`…), so installing that plugin later cannot silently swap them.
 """
 
+import datetime
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -19,6 +20,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.services import comment_create_as_is
+from tests.factories import PostFactory
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -217,3 +223,23 @@ def select_text() -> Callable:
         page.evaluate(SELECT_TEXT, [selector, start, end])
 
     return select
+
+
+@pytest.fixture
+def post(transactional_db):
+    """The post most browser tests read and comment on (a module may bring its own)."""
+    return PostFactory(title="What a relapse rate really tells you", slug="relapse-rates")
+
+
+def approved_comment(post, body: str, *, name: str = "Marek", **fields) -> Comment:
+    """A published comment on ``post`` by ``name``, written two hours ago."""
+    return comment_create_as_is(
+        post=post,
+        parent=None,
+        body=body,
+        status=Comment.Status.APPROVED,
+        submitted_at=timezone.now() - datetime.timedelta(hours=2),
+        source="test",
+        author_name=name,
+        **fields,
+    )

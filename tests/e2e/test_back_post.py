@@ -3,39 +3,22 @@ stores one comment and takes the writer to it, with JavaScript and without; with
 reply form is still under the comment it answers after Back."""
 
 import contextlib
-import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from comments.services import comment_create_as_is
-from tests.e2e.conftest import DESKTOP, TIMEOUT_MS
-from tests.factories import PostFactory
+from tests.e2e.conftest import DESKTOP, TIMEOUT_MS, approved_comment
 
 PERMALINK = re.compile(r"#comment-(\d+)$")
 ALREADY = "You already posted this comment: here it is."
 
 
 @pytest.fixture
-def post(transactional_db):
-    return PostFactory(title="What a relapse rate really tells you", slug="relapse-rates")
-
-
-@pytest.fixture
 def marek(post):
-    return comment_create_as_is(
-        post=post,
-        parent=None,
-        body="Averages are tricky. Most of us had no relapses at all.",
-        status=Comment.Status.APPROVED,
-        submitted_at=timezone.now() - datetime.timedelta(hours=2),
-        source="test",
-        author_name="Marek",
-    )
+    return approved_comment(post, "Averages are tricky. Most of us had no relapses at all.")
 
 
 @pytest.fixture

@@ -1,24 +1,16 @@
 """Readers' journeys through a discussion in Chromium: posting, replying inline, quoting a
 selection, replying with JavaScript off, and doing it all from the keyboard."""
 
-import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.addresses import address_confirm
 from comments.models import Comment
-from comments.services import comment_create_as_is
-from tests.factories import PostFactory
+from tests.e2e.conftest import approved_comment
 
 PERMALINK = re.compile(r"#comment-(\d+)$")
-
-
-@pytest.fixture
-def post(transactional_db):
-    return PostFactory(title="What a relapse rate really tells you", slug="relapse-rates")
 
 
 @pytest.fixture
@@ -26,15 +18,10 @@ def marek(post):
     """An approved comment of two paragraphs by a returning reader (who confirmed their
     address, so their next comments go through)."""
     address_confirm(address="marek@example.org")
-    return comment_create_as_is(
-        post=post,
-        parent=None,
-        body="Averages are tricky. My trial group had two people with lots of relapses.\n\n"
+    return approved_comment(
+        post,
+        "Averages are tricky. My trial group had two people with lots of relapses.\n\n"
         "Most of us had none at all.",
-        status=Comment.Status.APPROVED,
-        submitted_at=timezone.now() - datetime.timedelta(hours=2),
-        source="test",
-        author_name="Marek",
         author_email="marek@example.org",
     )
 

@@ -3,7 +3,6 @@ to them and confirms; the confirmation pages fit a phone and pass axe."""
 
 import re
 
-import pytest
 from django.conf import settings
 from django.core import mail
 from playwright.sync_api import expect
@@ -11,14 +10,8 @@ from playwright.sync_api import expect
 from comments.addresses import is_confirmed
 from core import outbox
 from tests.e2e.test_accessibility import blocking_violations, report
-from tests.factories import PostFactory
 
 CONFIRM_LINK = re.compile(r"https?://\S+/notifications/confirm/\S+/")
-
-
-@pytest.fixture
-def post(transactional_db):
-    return PostFactory(title="What a relapse rate really tells you", slug="relapse-rates")
 
 
 def test_reader_confirms_their_address_from_a_phone(phone_page, post, console_problems):

@@ -3,17 +3,14 @@ posts at once (same origin), or, from a browser that does not say where it comes
 offered back and posts once; a paste over the limit is kept whole and said to be too long
 before posting."""
 
-import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from comments.services import comment_create_as_is
+from tests.e2e.conftest import approved_comment
 from tests.e2e.test_accessibility import blocking_violations
-from tests.factories import PostFactory
 
 EXPIRED = "Your session expired before your comment was sent. It is below: press Post again."
 PERMALINK = re.compile(r"#comment-(\d+)$")
@@ -25,21 +22,8 @@ def script_problems(problems) -> list[str]:
 
 
 @pytest.fixture
-def post(transactional_db):
-    return PostFactory(title="What a relapse rate really tells you", slug="relapse-rates")
-
-
-@pytest.fixture
 def marek(post):
-    return comment_create_as_is(
-        post=post,
-        parent=None,
-        body="Averages are tricky. Most of us had none at all.",
-        status=Comment.Status.APPROVED,
-        submitted_at=timezone.now() - datetime.timedelta(hours=2),
-        source="test",
-        author_name="Marek",
-    )
+    return approved_comment(post, "Averages are tricky. Most of us had none at all.")
 
 
 def as_an_old_browser(page) -> None:

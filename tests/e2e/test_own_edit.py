@@ -11,17 +11,11 @@ from playwright.sync_api import expect
 from comments.addresses import address_confirm
 from comments.models import Comment
 from comments.services import comment_create_as_is
-from tests.factories import PostFactory
 
 from .test_accessibility import blocking_violations, report
 from .test_comments import comment_form, posted_comment
 
 CORRECTED = "The dose in my arm was 50 mg, not 5 mg. Sorry!"
-
-
-@pytest.fixture
-def post(transactional_db):
-    return PostFactory(title="What a relapse rate really tells you", slug="relapse-rates")
 
 
 @pytest.fixture
