@@ -17,7 +17,7 @@ from comments.services import Submission, comment_submit
 from core import outbox
 from moderation import rules
 from tests.factories import AuthorFactory, CommentMaker, PostFactory, SuperuserFactory, UserFactory
-from tests.services import _redis  # noqa: F401 - the fixture behind needs_redis
+from tests.services import _nginx, _redis  # noqa: F401 - the fixtures behind needs_*
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,16 @@ only where one is truly absent, and never under CI=true (``.ci/run`` provides ev
 and sets it), where absence fails the test instead."""
 
 import os
+import shutil
 import socket
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
 REDIS = ("127.0.0.1", 6379)
+# Data from public projects, next to the repository and never copied into it.
+TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
 
 
 def absent(what: str) -> NoReturn:
@@ -35,3 +39,23 @@ def _redis() -> None:
 
 # For a module's pytestmark: its tests need Redis.
 needs_redis = pytest.mark.usefixtures("_redis")
+
+
+@pytest.fixture
+def _nginx() -> None:
+    if shutil.which("nginx") is None and not os.path.exists("/usr/sbin/nginx"):
+        absent("nginx is not installed (apt-get install nginx)")
+
+
+# For a module's pytestmark: its tests run Debian's nginx.
+needs_nginx = pytest.mark.usefixtures("_nginx")
+
+
+def needs_shared(*paths: Path) -> pytest.MarkDecorator:
+    """For tests that read ``paths`` of ../shared/testdata: skipped where it is not next to
+    the repository; under CI=true its absence stops the run at collection."""
+    missing = [path for path in paths if not path.exists()]
+    if missing and os.environ.get("CI"):
+        raise pytest.UsageError(f"CI=true but {missing[0]} is missing (../shared/testdata)")
+    reason = f"{missing[0]} is not next to the repository" if missing else ""
+    return pytest.mark.skipif(bool(missing), reason=reason)

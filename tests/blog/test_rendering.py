@@ -1,22 +1,19 @@
 """Markdown to safe HTML: blog.rendering directly, then the post page as a reader gets it."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from blog.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, html_to_text, render_markdown, sanitise
 from tests.blog.markup import parse, unsafe_markup, url_scheme
 from tests.factories import PostFactory
+from tests.services import TESTDATA, needs_shared
 
 # Payload files shared by the project's developers (not copied into the repository).
-XSS_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "xss"
+XSS_DATA = TESTDATA / "xss"
 PAYLOAD_LIST = XSS_DATA / "payloadbox-xss-payload-list.txt"
 HTML5LIB_CASES = XSS_DATA / "html5lib-sanitizer-tests1.json"
-needs_shared_data = pytest.mark.skipif(
-    not PAYLOAD_LIST.exists() or not HTML5LIB_CASES.exists(),
-    reason="shared/testdata/xss is not next to the repository",
-)
+needs_shared_data = needs_shared(PAYLOAD_LIST, HTML5LIB_CASES)
 
 # Hand-written attacks, one per way in: raw HTML, Markdown links and images, autolinks.
 ATTACKS = {

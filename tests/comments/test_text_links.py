@@ -23,6 +23,7 @@ from porting.records import CommentRecord
 from porting.xmlstream import MalformedExport
 from tests.security.test_text_properties import READER_TEXT
 from tests.security.xss_corpus import XSS_DATA, payloads
+from tests.services import needs_shared
 
 TESTDATA = XSS_DATA.parent
 EXPORTS = [(WXR, "wxr"), (Blogger, "blogger"), (Disqus, "disqus")]
@@ -86,7 +87,7 @@ def export_bodies() -> list[str]:
     return bodies
 
 
-needs_testdata = pytest.mark.skipif(not TESTDATA.is_dir(), reason="no ../shared/testdata")
+needs_testdata = needs_shared(TESTDATA)
 
 
 @needs_testdata

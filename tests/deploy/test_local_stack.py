@@ -19,12 +19,11 @@ import psycopg
 import pytest
 
 from tests.config.test_backup import database_url
-from tests.deploy.test_nginx_cache import NGINX
-from tests.services import REDIS, redis_up
+from tests.services import REDIS, needs_nginx, redis_up
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed")
+pytestmark = needs_nginx
 
 
 def listening(port: int) -> bool:

@@ -6,13 +6,10 @@ compose network differs (the replicas' address, the listening port, the cache fo
 in front of a live test server.
 """
 
-import os
-import shutil
 import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -20,41 +17,14 @@ from django.core.cache import cache
 
 from comments.services import Submission, comment_submit
 from core import pagecache
+from deploy.local_stack import NGINX, free_port, nginx_config
 from moderation.services import comment_approve
 from tests.factories import PostFactory
+from tests.services import needs_nginx
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-DEPLOY_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 S_MAXAGE = 2
 
-pytestmark = pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def adapted_config(folder: Path, *, upstream_port: int, port: int) -> str:
-    site = DEPLOY_CONF.read_text()
-    for old, new in [
-        ("resolver 127.0.0.11 valid=10s ipv6=off;", ""),
-        ("server web-replica:8000 resolve;", f"server 127.0.0.1:{upstream_port};"),
-        ("/var/cache/nginx/colloquy", str(folder / "cache")),
-        ("listen 80;", f"listen 127.0.0.1:{port};"),
-    ]:
-        assert old in site, f"deploy/nginx.conf no longer has {old!r}"
-        site = site.replace(old, new)
-    temp = "\n".join(
-        f"{kind}_temp_path {folder / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    user = "user root;" if os.geteuid() == 0 else ""
-    return (
-        f"{user}\ndaemon off;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
-        f"events {{}}\nhttp {{\naccess_log off;\n{temp}\n{site}\n}}\n"
-    )
+pytestmark = needs_nginx
 
 
 @pytest.fixture
@@ -66,7 +36,7 @@ def nginx(live_server, tmp_path, settings):
     port = free_port()
     conf = tmp_path / "nginx.conf"
     conf.write_text(
-        adapted_config(tmp_path, upstream_port=int(live_server.url.rsplit(":", 1)[1]), port=port)
+        nginx_config(tmp_path, port=port, upstreams=[int(live_server.url.rsplit(":", 1)[1])])
     )
     check = subprocess.run(
         [NGINX, "-t", "-c", str(conf), "-e", str(tmp_path / "error.log")],

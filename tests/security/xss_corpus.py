@@ -13,9 +13,7 @@ and ``test_xss_pages.py`` checks that claim against the service itself.
 import datetime
 import json
 import re
-from pathlib import Path
 
-import pytest
 from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
@@ -23,14 +21,12 @@ from django.utils import timezone
 from comments.limits import MAX_NAME
 from comments.models import Comment
 from comments.text import clean_input, clean_line, normalise_whitespace, render_comment
+from tests.services import TESTDATA, needs_shared
 
-XSS_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "xss"
+XSS_DATA = TESTDATA / "xss"
 PAYLOAD_LIST = XSS_DATA / "payloadbox-xss-payload-list.txt"
 HTML5LIB_CASES = XSS_DATA / "html5lib-sanitizer-tests1.json"
-needs_payloads = pytest.mark.skipif(
-    not PAYLOAD_LIST.exists() or not HTML5LIB_CASES.exists(),
-    reason="shared/testdata/xss is not next to the repository",
-)
+needs_payloads = needs_shared(PAYLOAD_LIST, HTML5LIB_CASES)
 
 # What makes a payload dangerous if it reached the page unescaped: an event handler, a
 # script URL, or an element that runs script or styles (SVG, MathML, frames, <style>).

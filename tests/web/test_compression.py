@@ -10,11 +10,11 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.deploy.test_nginx_cache import NGINX, adapted_config, free_port
+from deploy.local_stack import NGINX, free_port, nginx_config
 from tests.factories import PostFactory
+from tests.services import needs_nginx
 
-pytestmark = pytest.mark.skipif(not NGINX or not __import__("os").path.exists(NGINX),
-                                reason="nginx is not installed")  # fmt: skip
+pytestmark = needs_nginx
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def proxy(live_server, tmp_path, settings):
     port = free_port()
     upstream = int(live_server.url.rsplit(":", 1)[1])
     conf = tmp_path / "nginx.conf"
-    conf.write_text(adapted_config(tmp_path, upstream_port=upstream, port=port))
+    conf.write_text(nginx_config(tmp_path, port=port, upstreams=[upstream]))
     process = subprocess.Popen([NGINX, "-c", str(conf), "-e", str(tmp_path / "error.log")])
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
